@@ -1,0 +1,83 @@
+import { AppError } from '../errors.ts';
+import type { ApiKeyScope, Role } from './roles.ts';
+
+/** Who is asking: a signed-in person, an integration holding an API key, or the platform itself (jobs). */
+export type Actor =
+  | { kind: 'user'; userId: string; roles: readonly Role[]; sessionId?: string }
+  | { kind: 'api_key'; keyId: string; name: string; scopes: readonly ApiKeyScope[]; createdBy: string }
+  | { kind: 'system'; reason: string };
+
+/** Records some rules look at: whose they are. Later modules add fields (courseOwnerId, …). */
+export interface PermissionSubject {
+  userId?: string;
+}
+
+type Rule = {
+  /** Any of these roles may. */
+  roles?: readonly Role[];
+  /** An API key holding this scope may. */
+  scope?: ApiKeyScope;
+  /** A signed-in user may when this holds for the record (e.g. it is their own). */
+  own?: (actor: Extract<Actor, { kind: 'user' }>, subject: PermissionSubject) => boolean;
+};
+
+const isSelf = (actor: { userId: string }, subject: PermissionSubject) => subject.userId === actor.userId;
+
+/**
+ * Every action the platform checks, and who may take it. The one table of permissions:
+ * services call `authorize`, never compare roles themselves.
+ */
+export const permissionRules = {
+  'users.list': { roles: ['system_manager', 'moderator'], scope: 'users:read' },
+  'users.view': { roles: ['system_manager', 'moderator'], scope: 'users:read', own: isSelf },
+  'users.manage': { roles: ['system_manager'], scope: 'users:write' },
+  'users.invite': { roles: ['system_manager'] },
+  'profile.update': { own: isSelf },
+  'settings.manage': { roles: ['system_manager'] },
+  'apiKeys.manage': { roles: ['system_manager'] },
+  'mailbox.read': { roles: ['system_manager', 'moderator'] },
+  'audit.read': { roles: ['system_manager', 'moderator'] },
+  'jobs.inspect': { roles: ['system_manager'] },
+} satisfies Record<string, Rule>;
+
+export type Action = keyof typeof permissionRules;
+
+/**
+ * May `actor` take `action` on `subject`? The platform itself (jobs) may do anything.
+ * @example can(actor, 'users.view', { userId }) // true for staff, a key with users:read, or the user themself
+ */
+export function can(actor: Actor | null | undefined, action: Action, subject: PermissionSubject = {}): boolean {
+  if (!actor) return false;
+  if (actor.kind === 'system') return true;
+  const rule: Rule = permissionRules[action];
+  if (actor.kind === 'api_key') return rule.scope !== undefined && actor.scopes.includes(rule.scope);
+  if (rule.roles?.some((role) => actor.roles.includes(role))) return true;
+  return rule.own?.(actor, subject) ?? false;
+}
+
+/** Throws 401 when nobody is signed in, 403 when the actor may not; returns the actor otherwise. */
+export function authorize(actor: Actor | null | undefined, action: Action, subject: PermissionSubject = {}): Actor {
+  if (!actor) throw new AppError('unauthenticated', 'Sign in to continue.');
+  if (!can(actor, action, subject)) throw new AppError('forbidden', 'You do not have permission to do that.');
+  return actor;
+}
+
+/** The signed-in user behind a request; API keys and jobs are refused. */
+export function requireUser(actor: Actor | null | undefined): Extract<Actor, { kind: 'user' }> {
+  if (!actor) throw new AppError('unauthenticated', 'Sign in to continue.');
+  if (actor.kind !== 'user') throw new AppError('forbidden', 'This needs a signed-in person, not an API key.');
+  return actor;
+}
+
+/** A short label for audit records. */
+export function actorLabel(actor: Actor): string {
+  if (actor.kind === 'user') return `user:${actor.userId}`;
+  if (actor.kind === 'api_key') return `api_key:${actor.name}`;
+  return `system:${actor.reason}`;
+}
+
+export function actorUserId(actor: Actor): string | null {
+  if (actor.kind === 'user') return actor.userId;
+  if (actor.kind === 'api_key') return actor.createdBy;
+  return null;
+}

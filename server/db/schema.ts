@@ -1,0 +1,4 @@
+// Every table, gathered for drizzle-kit and for the typed `db`. Each module owns its own file.
+export * from '../modules/users/schema.ts';
+export * from '../modules/system/schema.ts';
+export * from '../mail/schema.ts';

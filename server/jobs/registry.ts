@@ -1,0 +1,10 @@
+import type { z } from 'zod';
+import { mailDeliveryJob } from '../mail/jobs.ts';
+import { sessionCleanupJob } from '../modules/users/jobs.ts';
+
+/** Every job the platform runs. A module adds its jobs here; nothing else registers queues. */
+export const jobRegistry = [sessionCleanupJob, mailDeliveryJob] as const;
+
+type Registry = (typeof jobRegistry)[number];
+export type JobName = Registry['name'];
+export type JobPayload<N extends JobName> = z.input<Extract<Registry, { name: N }>['schema']>;

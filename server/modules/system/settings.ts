@@ -1,0 +1,48 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '../../db/client.ts';
+import { authorize, actorUserId, type Actor } from '../../auth/permissions.ts';
+import { recordAudit } from './audit.ts';
+import { settings } from './schema.ts';
+
+/** Organisation settings with their defaults. Later modules add keys here. */
+export const settingsSchema = z.object({
+  signupMode: z.enum(['open', 'invite']).default('open'),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export const settingsUpdateInput = settingsSchema.partial().meta({ id: 'SettingsUpdate' });
+export const settingsDto = settingsSchema.meta({ id: 'Settings' });
+
+export async function readSettings(db: Executor): Promise<Settings> {
+  const rows = await db.select({ key: settings.key, value: settings.value }).from(settings);
+  return settingsSchema.parse(Object.fromEntries(rows.map((r) => [r.key, r.value])));
+}
+
+/** The settings page's view: system managers only. */
+export async function getSettings(db: Executor, { actor }: { actor: Actor }): Promise<Settings> {
+  authorize(actor, 'settings.manage');
+  return readSettings(db);
+}
+
+export async function updateSettings(
+  db: Executor,
+  { actor, changes }: { actor: Actor; changes: Partial<Settings> },
+): Promise<Settings> {
+  authorize(actor, 'settings.manage');
+  return db.transaction(async (tx) => {
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined) continue;
+      await tx
+        .insert(settings)
+        .values({ key, value, updatedBy: actorUserId(actor) })
+        .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date(), updatedBy: actorUserId(actor) } });
+    }
+    await recordAudit(tx, { actor, action: 'settings_changed', subjectType: 'settings', subjectId: 'organisation', details: changes });
+    return readSettings(tx);
+  });
+}
+
+export async function readSetting<K extends keyof Settings>(db: Executor, key: K): Promise<Settings[K]> {
+  const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, key));
+  return settingsSchema.shape[key].parse(row?.value) as Settings[K];
+}

@@ -1,0 +1,33 @@
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import type { Role } from '../../auth/roles.ts';
+import { iso } from '../../http.ts';
+import type { UserDto } from './dto.ts';
+import { userRoles, users } from './schema.ts';
+
+/** Users with their roles, as DTOs, in the order of `ids`. */
+export async function loadUsers(db: Executor, ids: readonly string[]): Promise<UserDto[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      timezone: users.timezone,
+      isActive: users.isActive,
+      createdAt: users.createdAt,
+      roles: sql<Role[]>`coalesce(array_agg(${userRoles.role} order by ${userRoles.role}) filter (where ${userRoles.role} is not null), '{}')`,
+    })
+    .from(users)
+    .leftJoin(userRoles, eq(userRoles.userId, users.id))
+    .where(inArray(users.id, [...ids]))
+    .groupBy(users.id)
+    .orderBy(asc(users.name));
+  const byId = new Map(rows.map((row) => [row.id, { ...row, createdAt: iso(row.createdAt) }]));
+  return ids.map((id) => byId.get(id)).filter((user): user is UserDto => user !== undefined);
+}
+
+export async function loadUser(db: Executor, id: string): Promise<UserDto | undefined> {
+  const [user] = await loadUsers(db, [id]);
+  return user;
+}

@@ -1,0 +1,44 @@
+// Events the server pushes to browsers, shared by both sides. Payloads carry the new state of a
+// thing, never a delta, so a client that missed one is put right by the next or by a resync.
+import type { MailSummaryDto } from '../mail/dto.ts';
+import type { UserDto } from '../modules/users/dto.ts';
+
+export interface EventPayloads {
+  /** A user's profile, roles or status changed. */
+  'user.updated': UserDto;
+  /** A message was recorded in the mail log (staff mailbox updates live). */
+  'mail.recorded': MailSummaryDto;
+  /** These sessions were ended (password change, deactivation): their sockets are closed too. */
+  'session.revoked': { userId: string; sessionIds: string[] };
+}
+
+export type EventName = keyof EventPayloads;
+export type DomainEvent = { [K in EventName]: { name: K; payload: EventPayloads[K] } }[EventName];
+
+export function domainEvent<K extends EventName>(name: K, payload: EventPayloads[K]): DomainEvent {
+  return { name, payload } as DomainEvent;
+}
+
+/** What the server tells a socket once it has joined its rooms. */
+export interface ReadyPayload {
+  userId: string;
+  rooms: string[];
+  serverTime: string;
+}
+
+export type ServerToClientEvents = { [K in EventName]: (payload: EventPayloads[K]) => void } & {
+  ready: (payload: ReadyPayload) => void;
+};
+export type ClientToServerEvents = Record<string, never>;
+
+/** Room names. Every emit goes to one of these; a socket joins only rooms it may see. */
+export const rooms = {
+  user: (userId: string) => `user:${userId}`,
+  role: (role: string) => `role:${role}`,
+  session: (sessionId: string) => `session:${sessionId}`,
+  course: (courseId: string) => `course:${courseId}`,
+  cohort: (cohortId: string) => `cohort:${cohortId}`,
+  evaluator: (userId: string) => `evaluator:${userId}`,
+  board: (courseId: string) => `board:${courseId}`,
+  dashboard: 'dashboard',
+} as const;
