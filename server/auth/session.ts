@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Executor } from '../db/client.ts';
 import { sessions, userRoles, users } from '../modules/users/schema.ts';
-import type { Role } from './roles.ts';
+import { roles as roleOrder, type Role } from './roles.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
 export const SESSION_COOKIE = 'session';
@@ -79,7 +79,10 @@ export async function validateSessionToken(
     extended = true;
     await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, sessionId));
   }
-  const roles = rows.map((r) => r.role).filter((r): r is Role => r !== null).sort();
+  const roles = rows
+    .map((r) => r.role)
+    .filter((r): r is Role => r !== null)
+    .sort((a, b) => roleOrder.indexOf(a) - roleOrder.indexOf(b));
   return {
     sessionId,
     expiresAt,
