@@ -4,14 +4,17 @@ import { z } from 'zod';
  * Every environment variable the server reads, parsed once at start.
  * The README's configuration table lists the same names; keep them in step.
  */
+/** An empty variable (`DATABASE_URL=`) means unset, as in most env files. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: optional(z.url()),
   DATA_DIR: z.string().default('.data'),
   SERVER_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
-  PUBLIC_URL: z.string().url().optional(),
-  SMTP_URL: z.string().optional(),
+  PUBLIC_URL: optional(z.url()),
+  SMTP_URL: optional(z.string()),
   MAIL_FROM: z.string().default('Learning Platform <no-reply@learning.local>'),
   NODE_ENV: z.string().default('development'),
   SESSION_DAYS: z.coerce.number().int().positive().default(30),

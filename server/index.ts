@@ -46,7 +46,7 @@ export async function startServer(options: { config?: Config; seed?: boolean; bu
     if (movedFrom) log.warn(`${movedFrom} is not reachable by the postgres system user; keeping the database in ${dir} instead`);
     embedded = await startEmbeddedPostgres({ dataDir: dir, log: (line) => log.debug(line) });
     databaseUrl = embedded.url;
-    log.info(`embedded PostgreSQL running, data in ${dir}`);
+    log.info(`${embedded.created ? 'Initialised a new' : 'Reusing the'} embedded PostgreSQL in ${dir}`);
   }
 
   await runMigrations(databaseUrl);

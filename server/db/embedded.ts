@@ -8,6 +8,8 @@ import postgres from 'postgres';
 export interface EmbeddedDatabase {
   url: string;
   dataDir: string;
+  /** True when this start created the cluster (first run on this data directory). */
+  created: boolean;
   stop(): Promise<void>;
 }
 
@@ -149,10 +151,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     }
   }
 
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    log(`Initialising PostgreSQL in ${dataDir}`);
-    await cluster.initialise();
-  }
+  const created = !existsSync(join(dataDir, 'PG_VERSION'));
+  if (created) await cluster.initialise();
   try {
     await cluster.start();
   } catch (error) {
@@ -172,6 +172,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     dataDir,
+    created,
     stop: () => cluster.stop(),
   };
 }

@@ -38,12 +38,13 @@ export interface TestApp {
  * The HTTP app on this file's own database, with the real mailer (outbox unless `smtpUrl`),
  * a real pg-boss (sending only, unless `workJobs`) and a relay that records events.
  */
-export function useTestApp(options: { smtpUrl?: string; workJobs?: boolean; config?: Partial<Record<keyof Config, string>> } = {}): () => TestApp {
+export function useTestApp(options: { smtpUrl?: string | (() => string); workJobs?: boolean; config?: Partial<Record<keyof Config, string>> } = {}): () => TestApp {
   const database = useTestDatabase();
   let context: TestApp | undefined;
   beforeAll(async () => {
     const handle = database();
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}), ...options.config });
+    const smtpUrl = typeof options.smtpUrl === 'function' ? options.smtpUrl() : options.smtpUrl;
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ...options.config });
     const log = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
     const relay = createRecordingRelay();
     const clock = new TestClock();
