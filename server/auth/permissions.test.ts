@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
 import { authorize, can, type Actor } from './permissions.ts';
+import type { Role } from './roles.ts';
 
-const user = (roles: Actor extends infer A ? (A extends { kind: 'user' } ? A['roles'] : never) : never, userId = 'u1'): Actor => ({ kind: 'user', userId, roles });
+const user = (roles: Role[], userId = 'u1'): Actor => ({ kind: 'user', userId, roles });
 
 describe('permission helper', () => {
   it('lets roles do what the table grants them and nothing else', () => {
