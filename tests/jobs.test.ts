@@ -5,6 +5,10 @@ import { mailMessages } from '../server/mail/schema.ts';
 import { sessions } from '../server/modules/users/schema.ts';
 import { useTestApp } from './support/app.ts';
 import { createUser } from './support/factories.ts';
+import { z } from 'zod';
+import { defineJob } from '../server/jobs/define.ts';
+import { startJobQueue } from '../server/jobs/queue.ts';
+import { createLogger } from '../server/logger.ts';
 import { waitUntil } from './support/wait.ts';
 
 describe('the job queue', () => {
@@ -38,5 +42,32 @@ describe('the job queue', () => {
 
   it('refuses a payload that does not match the job’s schema before it is queued', async () => {
     await expect(t().jobs.send('mail.deliver', { to: 'x@example.test' } as never)).rejects.toThrow();
+  });
+});
+
+describe('stopping the job queue', () => {
+  const t = useTestApp();
+
+  it('lets an in-flight job finish before the queue stops', async () => {
+    const finished: number[] = [];
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const slowJob = defineJob({
+      name: 'sessions.cleanup',
+      schema: z.object({ n: z.number().optional() }),
+      handler: async ({ n }) => {
+        started();
+        await new Promise((r) => setTimeout(r, 1500));
+        finished.push(n ?? 0);
+      },
+    });
+    const log = createLogger('silent');
+    const queue = await startJobQueue({ url: t().database.url, role: 'worker', log, definitions: [slowJob], context: { db: t().db, mailer: t().mailer, relay: t().relay, log, now: () => new Date() } });
+    await queue.send('sessions.cleanup', { n: 1 } as never);
+    await running;
+    await queue.stop({ timeoutMs: 10_000 });
+    expect(finished).toEqual([1]);
+    const [{ state }] = await t().db.execute<{ state: string }>(sql`select state from pgboss.job where name = 'sessions.cleanup' and data->>'n' = '1'`);
+    expect(state).toBe('completed');
   });
 });
