@@ -1,8 +1,7 @@
-import { z } from 'zod';
+// Pure constants, also imported by the browser: no zod here (the schemas are in users/dto.ts).
 
 export const roles = ['system_manager', 'moderator', 'course_creator', 'batch_evaluator', 'student'] as const;
-export const roleSchema = z.enum(roles);
-export type Role = z.infer<typeof roleSchema>;
+export type Role = (typeof roles)[number];
 
 export const roleLabels: Record<Role, string> = {
   system_manager: 'System Manager',
@@ -17,5 +16,4 @@ export const staffRoles: readonly Role[] = ['system_manager', 'moderator'];
 
 /** What an API key may be allowed to do; each endpoint that accepts keys names the scope it needs. */
 export const apiKeyScopes = ['users:read', 'users:write', 'training:assign', 'onboarding'] as const;
-export const apiKeyScopeSchema = z.enum(apiKeyScopes);
-export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];

@@ -4,10 +4,11 @@ import type { Executor } from '../../db/client.ts';
 import { authorize, actorUserId, type Actor } from '../../auth/permissions.ts';
 import { recordAudit } from './audit.ts';
 import { settings } from './schema.ts';
+import { signupModeSchema } from '../users/dto.ts';
 
 /** Organisation settings with their defaults. Later modules add keys here. */
 export const settingsSchema = z.object({
-  signupMode: z.enum(['open', 'invite']).default('open'),
+  signupMode: signupModeSchema.default('open'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const settingsUpdateInput = settingsSchema.partial().meta({ id: 'SettingsUpdate' });

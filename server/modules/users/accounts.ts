@@ -36,7 +36,7 @@ async function startSession(db: Executor, userId: string, options: SessionOption
  * Creates an account and signs it in. Open sign-up gives the student role; invite-only sign-up
  * needs a live invite for this address and gives the invite's roles.
  */
-export async function signUp(db: Database, input: SignupInput & SessionOptions): Promise<NewSession> {
+export async function signUp(db: Database, input: SignupInput & SessionOptions): Promise<Outcome<NewSession>> {
   const mode = await readSetting(db, 'signupMode');
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
@@ -72,7 +72,9 @@ export async function signUp(db: Database, input: SignupInput & SessionOptions):
     await tx.insert(userRoles).values(roles.map((role) => ({ userId, role })));
     if (inviteId) await tx.update(invites).set({ acceptedAt: input.now }).where(eq(invites.id, inviteId));
     await recordAudit(tx, { actor: { kind: 'user', userId, roles }, action: 'user_signed_up', subjectType: 'user', subjectId: userId, details: { roles, invited: Boolean(inviteId) } });
-    return startSession(tx, userId, input);
+    const opened = await startSession(tx, userId, input);
+    // Staff user lists show the newcomer live.
+    return outcome(opened, [domainEvent('user.updated', opened.session.user)]);
   });
 }
 

@@ -1,12 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
 import { requireUser } from '../../auth/permissions.ts';
 import { clearSessionCookie, invalidateSession, setSessionCookie } from '../../auth/session.ts';
 import { AppError } from '../../errors.ts';
 import { actorOf, createRouter, errorResponses, jsonBody, jsonResponse, noContent, type AppDeps } from '../../http.ts';
 import { readSettings } from '../system/settings.ts';
 import { changePassword, logIn, sessionDto, signUp, updateProfile } from './accounts.ts';
-import { changePasswordInput, loginInput, profileInput, sessionSchema, signupInput, userSchema } from './dto.ts';
+import { authConfigSchema, changePasswordInput, loginInput, passwordChangedSchema, profileInput, sessionSchema, signupInput, userSchema } from './dto.ts';
 
 const tags = ['Accounts'];
 
@@ -16,14 +15,14 @@ export function authRoutes(deps: AppDeps) {
   const router = createRouter();
 
   router.openapi(
-    createRoute({ method: 'get', path: '/auth/config', tags, summary: 'How people may sign up', responses: { 200: jsonResponse(z.object({ signupMode: z.enum(['open', 'invite']) }), 'Sign-up mode') } }),
+    createRoute({ method: 'get', path: '/auth/config', tags, summary: 'How people may sign up', responses: { 200: jsonResponse(authConfigSchema, 'Sign-up mode') } }),
     async (c) => c.json({ signupMode: (await readSettings(deps.db)).signupMode }, 200),
   );
 
   router.openapi(
     createRoute({ method: 'post', path: '/auth/signup', tags, summary: 'Create an account and sign in', request: jsonBody(signupInput), responses: { 201: jsonResponse(sessionSchema, 'Signed in'), ...errorResponses } }),
     async (c) => {
-      const created = await signUp(deps.db, { ...c.req.valid('json'), ...sessionOptions(c.req.header('user-agent')) });
+      const created = deps.relay.deliver(await signUp(deps.db, { ...c.req.valid('json'), ...sessionOptions(c.req.header('user-agent')) }));
       setSessionCookie(c, created.token, created.expiresAt, secure);
       return c.json(created.session, 201);
     },
@@ -65,7 +64,7 @@ export function authRoutes(deps: AppDeps) {
       tags,
       summary: 'Change password; signs out every other session',
       request: jsonBody(changePasswordInput),
-      responses: { 200: jsonResponse(z.object({ signedOutSessions: z.number().int() }), 'Changed'), ...errorResponses },
+      responses: { 200: jsonResponse(passwordChangedSchema, 'Changed'), ...errorResponses },
     }),
     async (c) => {
       const result = await changePassword(deps.db, { actor: requireUser(actorOf(c)), ...c.req.valid('json'), now: deps.now() });

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { apiKeyScopeSchema, roleSchema } from '../../auth/roles.ts';
+import { apiKeyScopes, roles } from '../../auth/roles.ts';
+
+export const roleSchema = z.enum(roles);
+export const apiKeyScopeSchema = z.enum(apiKeyScopes);
 
 /** Any IANA zone name the runtime knows, e.g. "Europe/Paris". */
 export const timezoneSchema = z
@@ -81,6 +84,7 @@ export const inviteSchema = z
   .object({ id: z.uuid(), email: z.string(), roles: z.array(roleSchema), expiresAt: z.string(), acceptedAt: z.string().nullable(), createdAt: z.string() })
   .meta({ id: 'Invite' });
 export const createdInviteSchema = z.object({ invite: inviteSchema, url: z.string() }).meta({ id: 'CreatedInvite' });
+export type CreatedInviteDto = z.infer<typeof createdInviteSchema>;
 export type InviteDto = z.infer<typeof inviteSchema>;
 
 export const apiKeyInput = z
@@ -100,5 +104,13 @@ export const apiKeySchema = z
 export type ApiKeyDto = z.infer<typeof apiKeySchema>;
 /** The only time the secret is shown. */
 export const createdApiKeySchema = z.object({ apiKey: apiKeySchema, secret: z.string() }).meta({ id: 'CreatedApiKey' });
+export type CreatedApiKeyDto = z.infer<typeof createdApiKeySchema>;
+
+export const passwordChangedSchema = z.object({ signedOutSessions: z.number().int() }).meta({ id: 'PasswordChanged' });
+export type PasswordChangedDto = z.infer<typeof passwordChangedSchema>;
+
+export const signupModeSchema = z.enum(['open', 'invite']);
+export const authConfigSchema = z.object({ signupMode: signupModeSchema }).meta({ id: 'AuthConfig' });
+export type AuthConfigDto = z.infer<typeof authConfigSchema>;
 
 export const idParam = z.object({ id: z.uuid() });

@@ -1,0 +1,53 @@
+import type { Role } from '$server/auth/roles.ts';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  /** Shown only to holders of one of these roles; everyone signed in when absent. */
+  roles?: readonly Role[];
+}
+
+const systemManager: readonly Role[] = ['system_manager'];
+const staff: readonly Role[] = ['system_manager', 'moderator'];
+
+/** The top bar's links, in order. */
+export const navItems: readonly NavItem[] = [
+  { href: '/', label: 'Home' },
+  { href: '/admin/users', label: 'Users', roles: systemManager },
+  { href: '/admin/api-keys', label: 'API keys', roles: systemManager },
+  { href: '/admin/settings', label: 'Settings', roles: systemManager },
+  { href: '/mailbox', label: 'Mailbox', roles: staff },
+];
+
+/** Route ids (and everything under them) that need one of these roles. */
+const protectedRoutes: [string, readonly Role[]][] = [
+  ['/admin', systemManager],
+  ['/mailbox', staff],
+];
+
+/** Pages a signed-out visitor may see; everything else sends them to /login. */
+const publicRoutes = new Set(['/login', '/signup']);
+
+export function isPublicRoute(routeId: string | null): boolean {
+  return routeId !== null && publicRoutes.has(routeId);
+}
+
+/** The roles a route needs, or undefined when any signed-in person may see it. */
+export function requiredRoles(routeId: string | null): readonly Role[] | undefined {
+  if (!routeId) return undefined;
+  return protectedRoutes.find(([prefix]) => routeId === prefix || routeId.startsWith(`${prefix}/`))?.[1];
+}
+
+/**
+ * Where to go after signing in: the `next` parameter when it is a path on this site, else home.
+ * @example safeNext('/mailbox?to=a') // '/mailbox?to=a'; safeNext('//evil.example') // '/'
+ */
+export function safeNext(next: string | null | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  return next;
+}
+
+/** True when `href` is the current page or a parent section of it. */
+export function isCurrent(href: string, pathname: string): boolean {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+}
