@@ -36,8 +36,6 @@ export const permissionRules = {
   'settings.manage': { roles: ['system_manager'] },
   'apiKeys.manage': { roles: ['system_manager'] },
   'mailbox.read': { roles: ['system_manager', 'moderator'] },
-  'audit.read': { roles: ['system_manager', 'moderator'] },
-  'jobs.inspect': { roles: ['system_manager'] },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof permissionRules;

@@ -73,7 +73,7 @@ export class Session {
 
   /** Applies a `user.updated` event or a PATCH answer when it is about the signed-in person. */
   applyUserUpdate(user: UserDto): void {
-    if (!this.user || user.id !== this.user.id) return;
+    if (!this.user || user.id !== this.user.id || user.updatedAt < this.user.updatedAt) return;
     if (!user.isActive) this.clear();
     else this.user = user;
   }

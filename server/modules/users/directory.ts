@@ -71,7 +71,7 @@ export async function updateUser(
     const changes: Partial<typeof users.$inferInsert> = {};
     if (input.name !== undefined) changes.name = input.name;
     if (input.isActive !== undefined) changes.isActive = input.isActive;
-    if (Object.keys(changes).length) await tx.update(users).set({ ...changes, updatedAt: input.now }).where(eq(users.id, input.userId));
+    await tx.update(users).set({ ...changes, updatedAt: input.now }).where(eq(users.id, input.userId));
     if (input.roles) {
       const wanted = [...new Set(input.roles)];
       await tx.delete(userRoles).where(eq(userRoles.userId, input.userId));

@@ -30,6 +30,8 @@ export const userSchema = z
     roles: z.array(roleSchema),
     isActive: z.boolean(),
     createdAt: z.string(),
+    /** Changes with every edit (roles included): a client keeps the newest copy it has seen. */
+    updatedAt: z.string(),
   })
   .meta({ id: 'User' });
 export type UserDto = z.infer<typeof userSchema>;

@@ -16,6 +16,7 @@ export async function loadUsers(db: Executor, ids: readonly string[]): Promise<U
       timezone: users.timezone,
       isActive: users.isActive,
       createdAt: users.createdAt,
+      updatedAt: users.updatedAt,
       roles: sql<Role[]>`coalesce(array_agg(${userRoles.role} order by ${userRoles.role}) filter (where ${userRoles.role} is not null), '{}')`,
     })
     .from(users)
@@ -23,7 +24,7 @@ export async function loadUsers(db: Executor, ids: readonly string[]): Promise<U
     .where(inArray(users.id, [...ids]))
     .groupBy(users.id)
     .orderBy(asc(users.name));
-  const byId = new Map(rows.map((row) => [row.id, { ...row, createdAt: iso(row.createdAt) }]));
+  const byId = new Map(rows.map((row) => [row.id, { ...row, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) }]));
   return ids.map((id) => byId.get(id)).filter((user): user is UserDto => user !== undefined);
 }
 

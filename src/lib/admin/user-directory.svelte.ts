@@ -43,8 +43,10 @@ export class UserDirectory {
 
   /** A `user.updated` event: update the row in place, or refetch when someone new may belong here. */
   applyEvent(user: UserDto): void {
-    if (this.list.value?.users.some((u) => u.id === user.id)) {
-      this.#replace(user);
+    const shown = this.list.value?.users.find((u) => u.id === user.id);
+    if (shown) {
+      // Events can overtake each other across nodes: keep the newest copy.
+      if (user.updatedAt >= shown.updatedAt) this.#replace(user);
       return;
     }
     clearTimeout(this.#reloadTimer);
