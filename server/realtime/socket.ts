@@ -90,8 +90,8 @@ export async function startRealtime(options: {
     status: () => ({ ok: adapterHealthy && !closing, clients: io.engine?.clientsCount ?? 0 }),
     async close() {
       closing = true;
-      // local: a broadcast disconnect would reach the sockets of every other node too.
-      io.local.disconnectSockets(true);
+      // Closing the engine drops every connection of this node (only this node's): clients see
+      // a transport close and reconnect by themselves, to another node if this one is gone.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await pool.end().catch(() => {});
     },
