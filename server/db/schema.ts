@@ -2,3 +2,6 @@
 export * from '../modules/users/schema.ts';
 export * from '../modules/system/schema.ts';
 export * from '../mail/schema.ts';
+export * from '../modules/courses/schema.ts';
+export * from '../modules/enrollment/schema.ts';
+export * from '../modules/cohorts/schema.ts';
