@@ -7,9 +7,14 @@ export type Actor =
   | { kind: 'api_key'; keyId: string; name: string; scopes: readonly ApiKeyScope[]; createdBy: string }
   | { kind: 'system'; reason: string };
 
-/** Records some rules look at: whose they are. Later modules add fields (courseOwnerId, …). */
+/**
+ * What some rules look at: whose the record is. `userId` is the person a record is about (a
+ * profile, an enrollment); `ownerIds` are the people who run it (a course's owner and
+ * instructors; a cohort's evaluators and its courses' instructors).
+ */
 export interface PermissionSubject {
   userId?: string;
+  ownerIds?: readonly string[];
 }
 
 type Rule = {
@@ -22,6 +27,9 @@ type Rule = {
 };
 
 const isSelf = (actor: { userId: string }, subject: PermissionSubject) => subject.userId === actor.userId;
+const runsIt = (actor: { userId: string }, subject: PermissionSubject) => subject.ownerIds?.includes(actor.userId) ?? false;
+const selfOrRunsIt = (actor: { userId: string }, subject: PermissionSubject) => isSelf(actor, subject) || runsIt(actor, subject);
+const anyone = () => true;
 
 /**
  * Every action the platform checks, and who may take it. The one table of permissions:
@@ -36,6 +44,25 @@ export const permissionRules = {
   'settings.manage': { roles: ['system_manager'] },
   'apiKeys.manage': { roles: ['system_manager'] },
   'mailbox.read': { roles: ['system_manager', 'moderator'] },
+
+  // Courses: creators author their own, moderators all.
+  'courses.create': { roles: ['course_creator', 'moderator'] },
+  'courses.edit': { roles: ['moderator'], own: runsIt },
+  /** See every learner's progress in a course (course dashboard, `course:<id>` room). */
+  'courses.viewProgress': { roles: ['moderator', 'system_manager'], own: runsIt },
+  /** Browse the catalogue, enrol oneself, learn: any signed-in person. */
+  'learning.participate': { own: anyone },
+
+  // Enrollments: a learner's own, or staff.
+  'enrollments.view': { roles: ['moderator', 'system_manager'], own: selfOrRunsIt },
+  'enrollments.manage': { roles: ['moderator'] },
+
+  // Cohorts.
+  'cohorts.manage': { roles: ['moderator'] },
+  /** A cohort's page: members, its evaluators and instructors, staff. */
+  'cohorts.view': { roles: ['moderator', 'system_manager'], own: selfOrRunsIt },
+  /** Every member's progress in a cohort (dashboard, `cohort:<id>` room). */
+  'cohorts.viewDashboard': { roles: ['moderator', 'system_manager'], own: runsIt },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof permissionRules;

@@ -1,6 +1,9 @@
 // Events the server pushes to browsers, shared by both sides. Payloads carry the new state of a
 // thing, never a delta, so a client that missed one is put right by the next or by a resync.
 import type { MailSummaryDto } from '../mail/dto.ts';
+import type { CohortDto } from '../modules/cohorts/dto.ts';
+import type { CourseDto } from '../modules/courses/dto.ts';
+import type { EnrollmentDto } from '../modules/enrollment/dto.ts';
 import type { UserDto } from '../modules/users/dto.ts';
 
 export interface EventPayloads {
@@ -10,6 +13,12 @@ export interface EventPayloads {
   'mail.recorded': MailSummaryDto;
   /** These sessions were ended (password change, deactivation): their sockets are closed too. */
   'session.revoked': { userId: string; sessionIds: string[] };
+  /** An enrollment was created, removed, or its progress changed. Private to the learner and those who run the course or cohort. */
+  'enrollment.updated': EnrollmentDto;
+  /** A course's settings, status or outline changed. */
+  'course.updated': CourseDto;
+  /** A cohort's details, courses or membership changed. */
+  'cohort.updated': CohortDto;
 }
 
 export type EventName = keyof EventPayloads;
@@ -29,7 +38,15 @@ export interface ReadyPayload {
 export type ServerToClientEvents = { [K in EventName]: (payload: EventPayloads[K]) => void } & {
   ready: (payload: ReadyPayload) => void;
 };
-export type ClientToServerEvents = Record<string, never>;
+/** Rooms a page may ask to hear beyond the socket's own: a course's or a cohort's progress. */
+export type WatchTarget = { kind: 'course' | 'cohort'; id: string };
+export type WatchReply = { ok: true; room: string } | { ok: false; error: string };
+
+export interface ClientToServerEvents {
+  /** Join a course or cohort room (checked against the permission table); answers with an ack. */
+  watch: (target: WatchTarget, reply: (result: WatchReply) => void) => void;
+  unwatch: (target: WatchTarget) => void;
+}
 
 /** Room names. Every emit goes to one of these; a socket joins only rooms it may see. */
 export const rooms = {

@@ -26,6 +26,14 @@ const routes: { [K in EventName]: (payload: EventPayloads[K]) => string[] } = {
   'user.updated': (user) => [rooms.user(user.id), ...staffRooms],
   'mail.recorded': () => staffRooms,
   'session.revoked': (revoked) => revoked.sessionIds.map(rooms.session),
+  'enrollment.updated': (enrollment) => [
+    rooms.user(enrollment.userId),
+    rooms.course(enrollment.courseId),
+    ...enrollment.cohortIds.map(rooms.cohort),
+    rooms.dashboard,
+  ],
+  'course.updated': (course) => [rooms.course(course.id), ...staffRooms],
+  'cohort.updated': (cohort) => [rooms.cohort(cohort.id), ...staffRooms],
 };
 
 /** Rooms a socket of a user holding `roles` joins. */

@@ -5,7 +5,8 @@ import { Server } from 'socket.io';
 import { sessionTokenFromCookieHeader, validateSessionToken } from '../auth/session.ts';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from './events.ts';
+import { z } from 'zod';
+import { rooms, type ClientToServerEvents, type ServerToClientEvents, type WatchTarget } from './events.ts';
 import { roomsForUser } from './relay.ts';
 
 export interface SocketData {
@@ -32,6 +33,8 @@ export async function startRealtime(options: {
   databaseUrl: string;
   sessionDays: number;
   log: Logger;
+  /** May this user hear this course's or cohort's room? Wired to the permission table by the caller. */
+  canWatch?: (userId: string, target: WatchTarget) => Promise<boolean>;
 }): Promise<Realtime> {
   const { db, log } = options;
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'learning-platform-realtime' });
@@ -81,7 +84,29 @@ export async function startRealtime(options: {
     }
   });
 
+  const watchTarget = z.object({ kind: z.enum(['course', 'cohort']), id: z.uuid() });
+  const roomOf = (target: WatchTarget) => (target.kind === 'course' ? rooms.course(target.id) : rooms.cohort(target.id));
+
   io.on('connection', (socket) => {
+    socket.on('watch', async (raw, reply) => {
+      const answer = typeof reply === 'function' ? reply : () => {};
+      const parsed = watchTarget.safeParse(raw);
+      if (!parsed.success) return answer({ ok: false, error: 'bad_request' });
+      try {
+        const allowed = options.canWatch ? await options.canWatch(socket.data.userId, parsed.data) : false;
+        if (!allowed) return answer({ ok: false, error: 'forbidden' });
+        const room = roomOf(parsed.data);
+        await socket.join(room);
+        answer({ ok: true, room });
+      } catch (error) {
+        log.error('watch failed', { error });
+        answer({ ok: false, error: 'unavailable' });
+      }
+    });
+    socket.on('unwatch', (raw) => {
+      const parsed = watchTarget.safeParse(raw);
+      if (parsed.success) void socket.leave(roomOf(parsed.data));
+    });
     socket.emit('ready', { userId: socket.data.userId, rooms: [...socket.rooms].filter((room) => room !== socket.id), serverTime: new Date().toISOString() });
   });
 

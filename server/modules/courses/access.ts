@@ -1,0 +1,82 @@
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { AppError } from '../../errors.ts';
+import { courseInstructors, courses, lessons, quizzes } from './schema.ts';
+
+export interface CourseAccess {
+  id: string;
+  title: string;
+  status: 'draft' | 'published';
+  ownerId: string;
+  instructorIds: string[];
+  /** Owner and instructors: the `ownerIds` of permission checks on this course. */
+  runnerIds: string[];
+  disableSelfLearning: boolean;
+  enableCertification: boolean;
+  evaluationRequired: boolean;
+  isMandatory: boolean;
+  validityDays: number | null;
+}
+
+/**
+ * What permission checks and other modules need to know about a course, or 404.
+ * @example const course = await loadCourseAccess(db, id); authorize(actor, 'courses.edit', { ownerIds: course.runnerIds });
+ */
+export async function loadCourseAccess(db: Executor, courseId: string): Promise<CourseAccess> {
+  const [row] = await db
+    .select({
+      id: courses.id,
+      title: courses.title,
+      status: courses.status,
+      ownerId: courses.ownerId,
+      disableSelfLearning: courses.disableSelfLearning,
+      enableCertification: courses.enableCertification,
+      evaluationRequired: courses.evaluationRequired,
+      isMandatory: courses.isMandatory,
+      validityDays: courses.validityDays,
+      instructorIds: sql<string[]>`coalesce((select array_agg(${courseInstructors.userId}) from ${courseInstructors} where ${courseInstructors.courseId} = ${courses.id}), '{}')`,
+    })
+    .from(courses)
+    .where(eq(courses.id, courseId));
+  if (!row) throw new AppError('not_found', 'No such course.');
+  return { ...row, runnerIds: [row.ownerId, ...row.instructorIds] };
+}
+
+/** Course ids that `userId` owns or teaches. */
+export async function coursesRunBy(db: Executor, userId: string): Promise<string[]> {
+  const owned = await db.select({ id: courses.id }).from(courses).where(eq(courses.ownerId, userId));
+  const taught = await db.select({ id: courseInstructors.courseId }).from(courseInstructors).where(eq(courseInstructors.userId, userId));
+  return [...new Set([...owned, ...taught].map((r) => r.id))];
+}
+
+export interface CourseItems {
+  lessonIds: string[];
+  /** Quizzes that count toward progress and gate certification. */
+  requiredQuizIds: string[];
+  /** The first lesson in outline order: where a new learner starts. */
+  firstLessonId: string | null;
+}
+
+/** The items progress is measured against, read fresh so added or removed lessons count at once. */
+export async function loadCourseItems(db: Executor, courseId: string): Promise<CourseItems> {
+  const lessonRows = await db.execute<{ id: string }>(sql`
+    select l.id from ${lessons} l join chapters c on c.id = l.chapter_id
+    where l.course_id = ${courseId} order by c.position, c.created_at, l.position, l.created_at`);
+  const quizRows = await db.select({ id: quizzes.id }).from(quizzes).where(and(eq(quizzes.courseId, courseId), eq(quizzes.isRequired, true)));
+  const lessonIds = Array.from(lessonRows, (r) => r.id);
+  return { lessonIds, requiredQuizIds: quizRows.map((r) => r.id), firstLessonId: lessonIds[0] ?? null };
+}
+
+/** Number of lessons plus required quizzes per course, for set-based progress recomputation. */
+export async function countCourseItems(db: Executor, courseIds: string[]): Promise<Map<string, number>> {
+  if (!courseIds.length) return new Map();
+  const lessonCounts = await db.select({ courseId: lessons.courseId, n: count() }).from(lessons).where(inArray(lessons.courseId, courseIds)).groupBy(lessons.courseId);
+  const quizCounts = await db
+    .select({ courseId: quizzes.courseId, n: count() })
+    .from(quizzes)
+    .where(and(inArray(quizzes.courseId, courseIds), eq(quizzes.isRequired, true)))
+    .groupBy(quizzes.courseId);
+  const totals = new Map(courseIds.map((id) => [id, 0]));
+  for (const row of [...lessonCounts, ...quizCounts]) totals.set(row.courseId, (totals.get(row.courseId) ?? 0) + row.n);
+  return totals;
+}
