@@ -1,39 +1,13 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { io, type Socket } from 'socket.io-client';
-import { hashPassword } from '../server/auth/password.ts';
-import { createSession } from '../server/auth/session.ts';
-import { connectDatabase } from '../server/db/client.ts';
-import { startEmbeddedPostgres } from '../server/db/embedded.ts';
-import { runMigrations } from '../server/db/migrate.ts';
-import { userRoles, users } from '../server/modules/users/schema.ts';
-import { spawnServer } from '../tests/support/server-process.ts';
+import type { Socket } from 'socket.io-client';
+import { openSockets } from './support/sockets.ts';
+import { startBenchApp } from './support/app-fixture.ts';
 import { percentile, round } from './support/measure.ts';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-async function openSockets(url: string, cookies: (string | undefined)[]): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  // In batches, as a cohort arriving, so the handshakes do not time out on two cores.
-  for (let start = 0; start < cookies.length; start += 100) {
-    const batch = cookies.slice(start, start + 100).map(
-      (cookie) =>
-        new Promise<Socket>((resolve, reject) => {
-          const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: cookie ? { cookie } : {} });
-          const ready = cookie ? 'ready' : 'connect';
-          socket.once(ready, () => resolve(socket));
-          socket.once('connect_error', reject);
-        }),
-    );
-    sockets.push(...(await Promise.all(batch)));
-  }
-  return sockets;
-}
 
 /** Sends `trigger` ROUNDS times; each time, the delay from sending to each socket's receipt. */
 async function measureRounds(sockets: Socket[], event: string, trigger: (round: number) => Promise<void>): Promise<number[]> {
@@ -57,20 +31,7 @@ async function measureRounds(sockets: Socket[], event: string, trigger: (round: 
  * adapter). Beside it, the same fan-out from a bare socket.io server: `baseline_p99_ms`.
  */
 export async function run(): Promise<Record<string, number>> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'learning-bench-'));
-  chmodSync(dataDir, 0o755);
-  const database = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), settings: { fsync: 'off', synchronous_commit: 'off' } });
-  await runMigrations(database.url);
-  const { db, close } = connectDatabase(database.url, { max: 4 });
-  const passwordHash = await hashPassword('bench-password');
-  const staff = await db
-    .insert(users)
-    .values(Array.from({ length: SOCKETS + 1 }, (_, i) => ({ email: `staff${i}@bench.test`, name: `Staff ${i}`, passwordHash, timezone: 'UTC' })))
-    .returning({ id: users.id });
-  await db.insert(userRoles).values(staff.map((u) => ({ userId: u.id, role: 'moderator' as const })));
-  const cookies = await Promise.all(staff.map(async (u) => `session=${(await createSession(db, { userId: u.id, lifetimeDays: 1 })).token}`));
-
-  const app = await spawnServer({ DATABASE_URL: database.url, LOG_LEVEL: 'warn', DB_POOL_SIZE: '10' });
+  const bench = await startBenchApp({ DB_POOL_SIZE: '10' });
   const bare = spawn(process.execPath, ['--import', 'tsx', 'bench/support/bare-socket-server.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const bareUrl = await new Promise<string>((resolve) => bare.stdout!.on('data', (chunk) => {
     const match = /running at (\S+)/.exec(String(chunk));
@@ -78,12 +39,14 @@ export async function run(): Promise<Record<string, number>> {
   }));
 
   try {
-    const actorCookie = cookies[SOCKETS];
-    const appSockets = await openSockets(app.url, cookies.slice(0, SOCKETS));
+    const staff = await bench.createPeople(SOCKETS + 1, 'moderator', 'staff');
+    const actorCookie = staff[SOCKETS].cookie;
+    const appUrl = bench.app.url;
+    const appSockets = await openSockets(appUrl, staff.slice(0, SOCKETS).map((p) => p.cookie));
     const appDelays = await measureRounds(appSockets, 'user.updated', async (roundIndex) => {
-      const response = await fetch(`${app.url}/api/me`, {
+      const response = await fetch(`${appUrl}/api/me`, {
         method: 'PATCH',
-        headers: { 'content-type': 'application/json', cookie: actorCookie, origin: app.url },
+        headers: { 'content-type': 'application/json', cookie: actorCookie, origin: appUrl },
         body: JSON.stringify({ name: `Renamed ${roundIndex}` }),
       });
       if (!response.ok) throw new Error(`PATCH /api/me answered ${response.status}`);
@@ -106,9 +69,6 @@ export async function run(): Promise<Record<string, number>> {
     };
   } finally {
     bare.kill('SIGTERM');
-    await app.stop();
-    await close();
-    await database.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }

@@ -10,6 +10,7 @@ type Benchmark = () => Promise<{ run: () => Promise<Record<string, number>> }>;
 /** Every benchmark, by the name results are filed under. Later modules add theirs here. */
 const benchmarks: Record<string, Benchmark> = {
   realtime_fanout: () => import('./realtime-fanout.ts'),
+  progress_fanout: () => import('./progress-fanout.ts'),
 };
 
 const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));

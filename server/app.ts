@@ -10,6 +10,9 @@ import { resolveActor, sameOriginGuard } from './auth/middleware.ts';
 import { AppError } from './errors.ts';
 import { createRouter, type AppDeps, type AppEnv } from './http.ts';
 import { mailRoutes } from './mail/routes.ts';
+import { enrollmentRoutes } from './modules/enrollment/routes.ts';
+import { cohortRoutes } from './modules/cohorts/routes.ts';
+import { courseRoutes } from './modules/courses/routes.ts';
 import { systemRoutes } from './modules/system/routes.ts';
 import { authRoutes } from './modules/users/auth.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
@@ -28,6 +31,9 @@ export function createApp(deps: AppDeps) {
   api.route('/', authRoutes(deps));
   api.route('/', userRoutes(deps));
   api.route('/', mailRoutes(deps));
+  api.route('/', enrollmentRoutes(deps));
+  api.route('/', cohortRoutes(deps));
+  api.route('/', courseRoutes(deps));
 
   api.doc31('/openapi.json', {
     openapi: '3.1.0',

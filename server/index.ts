@@ -14,6 +14,8 @@ import { domainEvent } from './realtime/events.ts';
 import { createSocketRelay, type Relay } from './realtime/relay.ts';
 import { startRealtime } from './realtime/socket.ts';
 import { demoAccounts, seedDemoData } from './seed/demo.ts';
+import { canCohortWatch } from './modules/cohorts/access.ts';
+import { canWatchCourse } from './modules/courses/access.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -59,7 +61,14 @@ export async function startServer(options: { config?: Config; seed?: boolean; bu
   const httpServer: HttpServer | undefined = serves
     ? createServer((request, response) => (handleRequest ? handleRequest(request, response) : response.writeHead(503).end()))
     : undefined;
-  const realtime = await startRealtime({ httpServer, db, databaseUrl, sessionDays: config.SESSION_DAYS, log });
+  const realtime = await startRealtime({
+    httpServer,
+    db,
+    databaseUrl,
+    sessionDays: config.SESSION_DAYS,
+    log,
+    canWatch: (userId, target) => (target.kind === 'course' ? canWatchCourse(db, userId, target.id) : canCohortWatch(db, userId, target.id)),
+  });
   const relay = createSocketRelay(realtime.io, (error) => log.error('relay failed to emit', { error }));
   const mailer = createMailer({ db, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, onRecorded: (message) => relay.publish([domainEvent('mail.recorded', message)]) });
   const now = () => new Date();

@@ -148,6 +148,7 @@ describe('invite-only sign-up', () => {
     const adminClient = await signIn(t().client(), admin);
     expect((await adminClient.patch('/api/settings', { signupMode: 'invite' })).body.signupMode).toBe('invite');
     expect((await t().client().get('/api/auth/config')).body.signupMode).toBe('invite');
+    expect((await adminClient.patch('/api/settings', {})).body.signupMode).toBe('invite');
 
     const refused = await t().client().post('/api/auth/signup', { email: 'walk.in@example.test', name: 'Walk In', password: 'long enough pw' });
     expect(refused.status).toBe(403);

@@ -1,6 +1,8 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
+import { can } from '../../auth/permissions.ts';
 import { AppError } from '../../errors.ts';
+import { loadUserActor } from '../users/queries.ts';
 import { courseInstructors, courses, lessons, quizzes } from './schema.ts';
 
 export interface CourseAccess {
@@ -79,4 +81,17 @@ export async function countCourseItems(db: Executor, courseIds: string[]): Promi
   const totals = new Map(courseIds.map((id) => [id, 0]));
   for (const row of [...lessonCounts, ...quizCounts]) totals.set(row.courseId, (totals.get(row.courseId) ?? 0) + row.n);
   return totals;
+}
+
+/** May `userId` hear every learner's progress in this course (the `course:<id>` room)? */
+export async function canWatchCourse(db: Executor, userId: string, courseId: string): Promise<boolean> {
+  const actor = await loadUserActor(db, userId);
+  if (!actor) return false;
+  try {
+    const course = await loadCourseAccess(db, courseId);
+    return can(actor, 'courses.viewProgress', { ownerIds: course.runnerIds });
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'not_found') return false;
+    throw error;
+  }
 }

@@ -7,20 +7,34 @@ const imageSource = z
   .max(2_000_000)
   .refine((value) => /^https:\/\//.test(value) || /^data:image\/(png|jpeg|webp|gif);base64,/.test(value), 'An https URL or an uploaded PNG, JPEG, WebP or GIF');
 
+/** Course settings without defaults: the PATCH shape, where a missing field stays as it is. */
+const courseFields = {
+  title,
+  description: z.string().max(20_000),
+  coverImage: imageSource.nullable(),
+  isMandatory: z.boolean(),
+  validityDays: z.number().int().positive().max(3650).nullable(),
+  disableSelfLearning: z.boolean(),
+  enableCertification: z.boolean(),
+  evaluationRequired: z.boolean(),
+  evaluationSlotMinutes: z.number().int().min(5).max(480),
+};
+
 export const courseSettingsInput = z
   .object({
-    title,
-    description: z.string().max(20_000).default(''),
-    coverImage: imageSource.nullable().optional(),
-    isMandatory: z.boolean().default(false),
-    validityDays: z.number().int().positive().max(3650).nullable().default(null),
-    disableSelfLearning: z.boolean().default(false),
-    enableCertification: z.boolean().default(false),
-    evaluationRequired: z.boolean().default(false),
-    evaluationSlotMinutes: z.number().int().min(5).max(480).default(30),
+    ...courseFields,
+    description: courseFields.description.default(''),
+    coverImage: courseFields.coverImage.optional(),
+    isMandatory: courseFields.isMandatory.default(false),
+    validityDays: courseFields.validityDays.default(null),
+    disableSelfLearning: courseFields.disableSelfLearning.default(false),
+    enableCertification: courseFields.enableCertification.default(false),
+    evaluationRequired: courseFields.evaluationRequired.default(false),
+    evaluationSlotMinutes: courseFields.evaluationSlotMinutes.default(30),
   })
   .meta({ id: 'CourseInput' });
-export const courseUpdateInput = courseSettingsInput.partial().meta({ id: 'CourseUpdate' });
+// Zod 4 applies inner defaults even under .partial(), so the update shape is built from the bare fields.
+export const courseUpdateInput = z.object(courseFields).partial().meta({ id: 'CourseUpdate' });
 
 export const courseSchema = z
   .object({
@@ -64,6 +78,7 @@ export type OutlineItemDto = z.infer<typeof outlineItemSchema>;
 
 export const chapterSchema = z.object({ id: z.uuid(), title: z.string(), position: z.number().int(), items: z.array(outlineItemSchema) }).meta({ id: 'Chapter' });
 export const courseOutlineSchema = z.object({ course: courseSchema, chapters: z.array(chapterSchema) }).meta({ id: 'CourseOutline' });
+export const courseDetailSchema = courseOutlineSchema.extend({ editable: z.boolean() }).meta({ id: 'CourseDetail' });
 export type CourseOutlineDto = z.infer<typeof courseOutlineSchema>;
 
 export const courseListQuery = z.object({
@@ -78,14 +93,15 @@ export type CourseListDto = z.infer<typeof courseListSchema>;
 
 export const chapterInput = z.object({ title }).meta({ id: 'ChapterInput' });
 
+const lessonFields = {
+  title,
+  body: z.string().max(200_000),
+  videoUrl: z.url({ protocol: /^https$/ }).max(2000).nullable(),
+};
 export const lessonInput = z
-  .object({
-    title,
-    body: z.string().max(200_000).default(''),
-    videoUrl: z.url({ protocol: /^https$/ }).max(2000).nullable().default(null),
-  })
+  .object({ ...lessonFields, body: lessonFields.body.default(''), videoUrl: lessonFields.videoUrl.default(null) })
   .meta({ id: 'LessonInput' });
-export const lessonUpdateInput = lessonInput.partial().extend({ chapterId: z.uuid().optional() }).meta({ id: 'LessonUpdate' });
+export const lessonUpdateInput = z.object(lessonFields).partial().extend({ chapterId: z.uuid().optional() }).meta({ id: 'LessonUpdate' });
 export const lessonSchema = z
   .object({
     id: z.uuid(),

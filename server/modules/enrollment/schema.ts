@@ -15,7 +15,7 @@ export const enrollments = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    courseId: uuid('course_id').notNull().references(() => courses.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').notNull().references(() => courses.id, { onDelete: 'restrict' }),
     source: enrollmentSourceEnum('source').notNull(),
     status: enrollmentStatusEnum('status').notNull().default('active'),
     /** 0–100, recomputed from completions over the course's current items whenever either changes. */

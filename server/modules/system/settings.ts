@@ -7,11 +7,15 @@ import { settings } from './schema.ts';
 import { signupModeSchema } from '../users/dto.ts';
 
 /** Organisation settings with their defaults. Later modules add keys here. */
+const settingFields = {
+  signupMode: signupModeSchema,
+};
 export const settingsSchema = z.object({
-  signupMode: signupModeSchema.default('open'),
+  signupMode: settingFields.signupMode.default('open'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
-export const settingsUpdateInput = settingsSchema.partial().meta({ id: 'SettingsUpdate' });
+// Built from the bare fields: zod 4 would apply the defaults above even to omitted PATCH fields.
+export const settingsUpdateInput = z.object(settingFields).partial().meta({ id: 'SettingsUpdate' });
 export const settingsDto = settingsSchema.meta({ id: 'Settings' });
 
 export async function readSettings(db: Executor): Promise<Settings> {

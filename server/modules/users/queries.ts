@@ -1,5 +1,6 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
+import type { Actor } from '../../auth/permissions.ts';
 import type { Role } from '../../auth/roles.ts';
 import { iso } from '../../http.ts';
 import type { UserDto } from './dto.ts';
@@ -31,4 +32,12 @@ export async function loadUsers(db: Executor, ids: readonly string[]): Promise<U
 export async function loadUser(db: Executor, id: string): Promise<UserDto | undefined> {
   const [user] = await loadUsers(db, [id]);
   return user;
+}
+
+/** The actor for a signed-in user with their current roles, e.g. for a socket whose roles may have changed since it connected. */
+export async function loadUserActor(db: Executor, userId: string): Promise<Actor | null> {
+  const [user] = await db.select({ isActive: users.isActive }).from(users).where(eq(users.id, userId));
+  if (!user?.isActive) return null;
+  const rows = await db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId));
+  return { kind: 'user', userId, roles: rows.map((r) => r.role) };
 }

@@ -1,0 +1,49 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashPassword } from '../../server/auth/password.ts';
+import type { Role } from '../../server/auth/roles.ts';
+import { createSession } from '../../server/auth/session.ts';
+import { connectDatabase, type DatabaseHandle } from '../../server/db/client.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded.ts';
+import { runMigrations } from '../../server/db/migrate.ts';
+import { userRoles, users } from '../../server/modules/users/schema.ts';
+import { spawnServer, type ServerProcess } from '../../tests/support/server-process.ts';
+
+export interface BenchApp {
+  database: DatabaseHandle;
+  app: ServerProcess;
+  /** Users with the given role, each with a session cookie ready for HTTP and sockets. */
+  createPeople(count: number, role: Role, prefix: string): Promise<{ id: string; cookie: string }[]>;
+  close(): Promise<void>;
+}
+
+/** A fresh embedded PostgreSQL, migrated, and the app running on it as its own process. */
+export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'learning-bench-'));
+  chmodSync(dataDir, 0o755);
+  let embedded: EmbeddedDatabase | undefined;
+  embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), settings: { fsync: 'off', synchronous_commit: 'off' } });
+  await runMigrations(embedded.url);
+  const database = connectDatabase(embedded.url, { max: 4 });
+  const app = await spawnServer({ DATABASE_URL: embedded.url, LOG_LEVEL: 'warn', ...env });
+  const passwordHash = await hashPassword('bench-password');
+  return {
+    database,
+    app,
+    async createPeople(count, role, prefix) {
+      const rows = await database.db
+        .insert(users)
+        .values(Array.from({ length: count }, (_, i) => ({ email: `${prefix}${i}@bench.test`, name: `${prefix} ${i}`, passwordHash, timezone: 'UTC' })))
+        .returning({ id: users.id });
+      await database.db.insert(userRoles).values(rows.map((u) => ({ userId: u.id, role })));
+      return Promise.all(rows.map(async (u) => ({ id: u.id, cookie: `session=${(await createSession(database.db, { userId: u.id, lifetimeDays: 1 })).token}` })));
+    },
+    async close() {
+      await app.stop();
+      await database.close();
+      await embedded?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
