@@ -4,6 +4,7 @@ import type { Role } from '../auth/roles.ts';
 import type { Database } from '../db/client.ts';
 import { userRoles, users } from '../modules/users/schema.ts';
 import { settings } from '../modules/system/schema.ts';
+import { seedDemoLearning } from './learning.ts';
 
 /** The demo organisation's people. Every account's password is `demoAccounts.password`. */
 export const demoAccounts = {
@@ -41,6 +42,12 @@ function learnerEmail(name: string): string {
  * inserts nothing twice (accounts are matched by email).
  */
 export async function seedDemoData(db: Database): Promise<boolean> {
+  const people = await seedDemoPeople(db);
+  const learning = await seedDemoLearning(db, ['student@demo.test', ...demoAccounts.learners.slice(0, 8).map(([name]) => learnerEmail(name))]);
+  return people || learning;
+}
+
+async function seedDemoPeople(db: Database): Promise<boolean> {
   const [done] = await db.select().from(settings).where(eq(settings.key, 'demoSeededAt'));
   if (done) return false;
   const passwordHash = await hashPassword(demoAccounts.password);
@@ -48,9 +55,9 @@ export async function seedDemoData(db: Database): Promise<boolean> {
     ...demoAccounts.staff.map((p) => ({ email: p.email, name: p.name, roles: p.roles, timezone: p.timezone })),
     ...demoAccounts.learners.map(([name, timezone]) => ({ email: learnerEmail(name), name, roles: ['student'] as Role[], timezone })),
   ];
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [claimed] = await tx.insert(settings).values({ key: 'demoSeededAt', value: new Date().toISOString() }).onConflictDoNothing().returning();
-    if (!claimed) return; // another node seeded at the same moment
+    if (!claimed) return false; // another node seeded at the same moment
     await tx
       .insert(users)
       .values(people.map((p) => ({ email: p.email, name: p.name, timezone: p.timezone, passwordHash })))
@@ -61,6 +68,6 @@ export async function seedDemoData(db: Database): Promise<boolean> {
       .insert(userRoles)
       .values(people.flatMap((p) => p.roles.map((role) => ({ userId: idByEmail.get(p.email)!, role }))))
       .onConflictDoNothing();
+    return true;
   });
-  return true;
 }
