@@ -186,6 +186,23 @@ describe('enrollments', () => {
     expect((await t().client().get('/api/me/enrollments')).status).toBe(401);
   });
 
+  it('documents its endpoints in the OpenAPI document', async () => {
+    const doc = await t().client().get('/api/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/courses/{id}/enroll',
+        '/me/enrollments',
+        '/learn/courses/{id}',
+        '/learn/lessons/{id}/complete',
+        '/learn/quizzes/{id}/attempts',
+        '/learn/submissions/{id}/submit',
+        '/courses/{id}/enrollments/import',
+        '/enrollments/{id}',
+      ]),
+    );
+  });
+
   it('enrols 10,000 people in one course in one statement, well under a second', async () => {
     const course = await createCourse(t().db, { lessons: 1 });
     const rows = await t().database.sql<{ id: string }[]>`

@@ -17,7 +17,6 @@ const PROGRESS_LOCK = 727_010;
  * sees the course's new items. Taken before any enrollment row lock, always.
  */
 export async function lockCourseProgress(tx: Executor, courseId: string, mode: 'shared' | 'exclusive'): Promise<void> {
-  if (process.env.NOLOCK) return;
   if (mode === 'shared') await tx.execute(sql`select pg_advisory_xact_lock_shared(${PROGRESS_LOCK}, hashtext(${courseId}))`);
   else await tx.execute(sql`select pg_advisory_xact_lock(${PROGRESS_LOCK}, hashtext(${courseId}))`);
 }
@@ -54,12 +53,18 @@ export async function updateProgress(
   const only = input.enrollmentIds ? sql`and e.id = any(${sql.param([...input.enrollmentIds])}::uuid[])` : sql``;
   const rows = await tx.execute<{ id: string }>(sql`
     with computed as (
-      select e.id, case when ${total}::int = 0 then 0::numeric else least(100, round(100.0 * (
-        (select count(*) from lesson_completions lc where lc.enrollment_id = e.id and lc.lesson_id = any(${sql.param(lessonIds)}::uuid[]))
-        + (select count(distinct qs.quiz_id) from quiz_submissions qs where qs.enrollment_id = e.id and qs.passed and qs.quiz_id = any(${sql.param(requiredQuizIds)}::uuid[]))
-      ) / ${total}::int, 2)) end as value
-      from ${enrollments} e
-      where e.course_id = ${input.courseId} and e.status = 'active' ${only}
+      select d.id, case
+        when ${total}::int = 0 then 0::numeric
+        when d.done >= ${total}::int then 100::numeric
+        else least(99.99, round(100.0 * d.done / ${total}::int, 2)) -- 100 means everything, never a rounding
+      end as value
+      from (
+        select e.id,
+          (select count(*) from lesson_completions lc where lc.enrollment_id = e.id and lc.lesson_id = any(${sql.param(lessonIds)}::uuid[]))
+          + (select count(distinct qs.quiz_id) from quiz_submissions qs where qs.enrollment_id = e.id and qs.passed and qs.quiz_id = any(${sql.param(requiredQuizIds)}::uuid[])) as done
+        from ${enrollments} e
+        where e.course_id = ${input.courseId} and e.status = 'active' ${only}
+      ) d
     )
     update ${enrollments} e set
       progress = c.value,
