@@ -26,7 +26,9 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
   embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), settings: { fsync: 'off', synchronous_commit: 'off' } });
   await runMigrations(embedded.url);
   const database = connectDatabase(embedded.url, { max: 4 });
-  const app = await spawnServer({ DATABASE_URL: embedded.url, LOG_LEVEL: 'warn', ...env });
+  // BENCH_PROFILE_DIR=dir writes a CPU profile of the app process there, to see where its time goes.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const app = await spawnServer({ DATABASE_URL: embedded.url, LOG_LEVEL: 'warn', ...env }, [], 60_000, profile);
   const passwordHash = await hashPassword('bench-password');
   return {
     database,

@@ -15,8 +15,8 @@ export interface ServerProcess {
  * Runs `server/index.ts` as its own process (as `npm start` does, without the frontend build),
  * on a free port, and resolves once it prints its URL.
  */
-export async function spawnServer(env: Record<string, string>, args: string[] = [], timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts', ...args], {
+export async function spawnServer(env: Record<string, string>, args: string[] = [], timeoutMs = 60_000, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/index.ts', ...args], {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

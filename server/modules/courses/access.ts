@@ -44,6 +44,13 @@ export async function loadCourseAccess(db: Executor, courseId: string): Promise<
   return { ...row, runnerIds: [row.ownerId, ...row.instructorIds] };
 }
 
+/** The course a lesson belongs to, without loading (or rendering) the lesson; 404 when there is no such lesson. */
+export async function lessonCourseId(db: Executor, lessonId: string): Promise<string> {
+  const [row] = await db.select({ courseId: lessons.courseId }).from(lessons).where(eq(lessons.id, lessonId));
+  if (!row) throw new AppError('not_found', 'No such lesson.');
+  return row.courseId;
+}
+
 /** Course ids that `userId` owns or teaches. */
 export async function coursesRunBy(db: Executor, userId: string): Promise<string[]> {
   const owned = await db.select({ id: courses.id }).from(courses).where(eq(courses.ownerId, userId));

@@ -5,6 +5,7 @@ import { AppError, pgErrorCode, pgErrors } from '../../errors.ts';
 import { domainEvent } from '../../realtime/events.ts';
 import { outcome, type Outcome } from '../../realtime/relay.ts';
 import type { CourseOutlineDto } from '../courses/dto.ts';
+import { lessonCourseId } from '../courses/access.ts';
 import { loadLesson, loadOutline } from '../courses/queries.ts';
 import type { EnrollmentDto, LearnCourseDto, LearnLessonDto } from './dto.ts';
 import { lockActiveEnrollment, recomputeEnrollmentProgress, retryOnDeadlock } from './progress.ts';
@@ -63,7 +64,7 @@ export async function completeLesson(db: Database, input: { actor: Actor; lesson
   const actor = requireUser(authorize(input.actor, 'learning.participate'));
   return retryOnDeadlock(() =>
     db.transaction(async (tx) => {
-      const lesson = await loadLesson(tx, input.lessonId);
+      const lesson = { id: input.lessonId, courseId: await lessonCourseId(tx, input.lessonId) };
       const record = await lockActiveEnrollment(tx, { userId: actor.userId, courseId: lesson.courseId });
       let inserted: unknown[];
       try {
