@@ -41,6 +41,7 @@ describe('course authoring', () => {
 
     const detail = await client.get(`/api/courses/${id}`);
     expect(detail.body.chapters[0].items.map((i: { kind: string }) => i.kind)).toEqual(['lesson', 'quiz']);
+    expect(detail.body.chapters[0].items[1].questionCount).toBe(2);
     expect(detail.body.editable).toBe(true);
   });
 
@@ -90,7 +91,8 @@ describe('course authoring', () => {
     // A draft is invisible to those who cannot edit it.
     expect((await learner.get(`/api/courses/${course.id}`)).status).toBe(404);
     // Co-instructors may edit once added.
-    await owner.client.put(`/api/courses/${course.id}/instructors`, { userIds: [other.user.id] });
+    const shared = await owner.client.put(`/api/courses/${course.id}/instructors`, { userIds: [other.user.id] });
+    expect(shared.body.instructors).toEqual([{ id: other.user.id, name: other.user.name }]);
     expect((await other.client.patch(`/api/courses/${course.id}`, { title: 'Shared' })).status).toBe(200);
     const mine = await other.client.get('/api/courses');
     expect(mine.body.courses.map((c: { id: string }) => c.id)).toContain(course.id);

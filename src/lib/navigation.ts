@@ -5,14 +5,23 @@ export interface NavItem {
   label: string;
   /** Shown only to holders of one of these roles; everyone signed in when absent. */
   roles?: readonly Role[];
+  /** Left out for holders of these roles (they reach the same page through another item). */
+  hiddenFor?: readonly Role[];
 }
 
 const systemManager: readonly Role[] = ['system_manager'];
 const staff: readonly Role[] = ['system_manager', 'moderator'];
+const learner: readonly Role[] = ['student'];
+const authors: readonly Role[] = ['course_creator', 'moderator'];
+const cohortRunners: readonly Role[] = ['moderator', 'batch_evaluator'];
 
 /** The top bar's links, in order. */
 export const navItems: readonly NavItem[] = [
   { href: '/', label: 'Home' },
+  { href: '/catalogue', label: 'Catalogue', roles: learner },
+  { href: '/cohorts', label: 'My cohorts', roles: learner, hiddenFor: cohortRunners },
+  { href: '/author', label: 'Courses', roles: authors },
+  { href: '/cohorts', label: 'Cohorts', roles: cohortRunners },
   { href: '/admin/users', label: 'Users', roles: systemManager },
   { href: '/admin/api-keys', label: 'API keys', roles: systemManager },
   { href: '/admin/settings', label: 'Settings', roles: systemManager },
@@ -21,9 +30,18 @@ export const navItems: readonly NavItem[] = [
 
 /** Route ids (and everything under them) that need one of these roles. */
 const protectedRoutes: [string, readonly Role[]][] = [
+  ['/author', authors],
   ['/admin', systemManager],
   ['/mailbox', staff],
 ];
+
+/**
+ * The links one person sees: those of their roles, each page once.
+ * @example visibleNavItems((roles) => session.hasAnyRole(roles))
+ */
+export function visibleNavItems(hasAnyRole: (roles: readonly Role[]) => boolean): NavItem[] {
+  return navItems.filter((item) => (!item.roles || hasAnyRole(item.roles)) && !(item.hiddenFor && hasAnyRole(item.hiddenFor)));
+}
 
 /** Pages a signed-out visitor may see; everything else sends them to /login. */
 const publicRoutes = new Set(['/login', '/signup']);

@@ -107,3 +107,14 @@ export function formatRelative(instant: string | Date, now: Date = new Date()): 
   }
   return 'just now';
 }
+
+/**
+ * A calendar date (`YYYY-MM-DD`, no time and no zone: a cohort's start, a due date) as people
+ * read it. It is the same day for every viewer, so it is formatted as is, never shifted by a zone.
+ * @example formatCalendarDate('2026-10-01') // "Oct 1, 2026"
+ */
+export function formatCalendarDate(date: string): string {
+  const parsed = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(parsed.getTime())) return date;
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(parsed);
+}

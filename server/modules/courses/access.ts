@@ -36,7 +36,7 @@ export async function loadCourseAccess(db: Executor, courseId: string): Promise<
       evaluationRequired: courses.evaluationRequired,
       isMandatory: courses.isMandatory,
       validityDays: courses.validityDays,
-      instructorIds: sql<string[]>`coalesce((select array_agg(${courseInstructors.userId}) from ${courseInstructors} where ${courseInstructors.courseId} = ${courses.id}), '{}')`,
+      instructorIds: sql<string[]>`coalesce((select array_agg(ci.user_id) from ${courseInstructors} ci where ci.course_id = "courses"."id"), '{}')`,
     })
     .from(courses)
     .where(eq(courses.id, courseId));

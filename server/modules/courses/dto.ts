@@ -46,6 +46,8 @@ export const courseSchema = z
     ownerId: z.uuid(),
     ownerName: z.string(),
     instructorIds: z.array(z.uuid()),
+    /** Co-instructors with their names, for everyone who may edit the course to see. */
+    instructors: z.array(z.object({ id: z.uuid(), name: z.string() })),
     isMandatory: z.boolean(),
     validityDays: z.number().int().nullable(),
     disableSelfLearning: z.boolean(),

@@ -14,15 +14,15 @@ export async function loadCourses(db: Executor, ids: readonly string[]): Promise
     .select({
       course: courses,
       ownerName: users.name,
-      instructorIds: sql<string[]>`coalesce((select array_agg(ci.user_id order by ci.user_id) from ${courseInstructors} ci where ci.course_id = ${courses.id}), '{}')`,
-      lessonCount: sql<number>`(select count(*)::int from ${lessons} l where l.course_id = ${courses.id})`,
-      quizCount: sql<number>`(select count(*)::int from ${quizzes} q where q.course_id = ${courses.id})`,
+      instructors: sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', iu.id, 'name', iu.name) order by iu.name) from ${courseInstructors} ci join users iu on iu.id = ci.user_id where ci.course_id = "courses"."id"), '[]'::json)`,
+      lessonCount: sql<number>`(select count(*)::int from ${lessons} l where l.course_id = "courses"."id")`,
+      quizCount: sql<number>`(select count(*)::int from ${quizzes} q where q.course_id = "courses"."id")`,
     })
     .from(courses)
     .innerJoin(users, eq(users.id, courses.ownerId))
     .where(inArray(courses.id, [...ids]));
   const byId = new Map(
-    rows.map(({ course, ownerName, instructorIds, lessonCount, quizCount }) => [
+    rows.map(({ course, ownerName, instructors, lessonCount, quizCount }) => [
       course.id,
       {
         id: course.id,
@@ -32,7 +32,8 @@ export async function loadCourses(db: Executor, ids: readonly string[]): Promise
         status: course.status,
         ownerId: course.ownerId,
         ownerName,
-        instructorIds,
+        instructorIds: instructors.map((i) => i.id),
+        instructors,
         isMandatory: course.isMandatory,
         validityDays: course.validityDays,
         disableSelfLearning: course.disableSelfLearning,
@@ -66,7 +67,8 @@ export async function loadOutline(db: Executor, courseId: string): Promise<Cours
   const quizRows = await db
     .select({
       quiz: quizzes,
-      questionCount: sql<number>`(select count(*)::int from ${quizQuestions} qq where qq.quiz_id = ${quizzes.id})`,
+      // Qualified by hand: in a one-table select drizzle writes a bare "id", which the subquery would take for its own.
+      questionCount: sql<number>`(select count(*)::int from ${quizQuestions} qq where qq.quiz_id = "quizzes"."id")`,
     })
     .from(quizzes)
     .where(eq(quizzes.courseId, courseId));

@@ -23,6 +23,46 @@ import type {
   userUpdateInput,
 } from '$server/modules/users/dto.ts';
 import type { Role } from '$server/auth/roles.ts';
+import type {
+  CourseDto,
+  CourseListDto,
+  CourseOutlineDto,
+  LessonDto,
+  QuizAuthoringDto,
+  courseDetailSchema,
+  courseSettingsInput,
+  courseUpdateInput,
+  lessonInput,
+  lessonUpdateInput,
+  outlineOrderInput,
+  quizInput,
+} from '$server/modules/courses/dto.ts';
+import type {
+  EnrollmentDto,
+  EnrollmentListDto,
+  ImportResultDto,
+  LearnCourseDto,
+  LearnLessonDto,
+  LearnQuizDto,
+  MyEnrollmentsDto,
+  StaffEnrolResultDto,
+  StartedAttemptDto,
+  SubmitInput,
+  SubmitResultDto,
+} from '$server/modules/enrollment/dto.ts';
+import type {
+  CohortDashboardDto,
+  CohortDetailDto,
+  CohortDto,
+  CohortListDto,
+  MemberListDto,
+  MembersAddedDto,
+  MembersRemovedDto,
+  MyCohortsDto,
+  cohortCoursesInput,
+  cohortInput,
+  cohortUpdateInput,
+} from '$server/modules/cohorts/dto.ts';
 
 /**
  * A non-2xx answer, carrying the server's `{ error: { code, message, details? } }`.
@@ -140,6 +180,29 @@ export interface UserListQuery {
   limit?: number;
   offset?: number;
 }
+export interface CourseListQuery {
+  search?: string;
+  status?: CourseDto['status'];
+  mandatory?: boolean;
+  limit?: number;
+  offset?: number;
+}
+export interface CourseEnrollmentQuery {
+  status?: EnrollmentDto['status'];
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+export interface CohortListQuery {
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+export type CourseDetailDto = z.infer<typeof courseDetailSchema>;
+export type SubmittedAnswer = SubmitInput['answers'][number];
+/** A quiz as a learner sees it before submitting: no correct answers, no explanations. */
+export type LearnerQuizDto = LearnQuizDto['quiz'];
+export type LearnOutlineItemDto = LearnCourseDto['chapters'][number]['items'][number];
 export interface MailboxQuery {
   to?: string;
   limit?: number;
@@ -168,6 +231,8 @@ export const updateProfile = (body: z.input<typeof profileInput>) => request<Use
 
 export const listUsers = (query: UserListQuery = {}, signal?: AbortSignal) =>
   request<UserListDto>('/users', { query: { ...query }, signal });
+
+export const getUser = (id: string, signal?: AbortSignal) => request<UserDto>(`/users/${encodeURIComponent(id)}`, { signal });
 
 export const updateUser = (id: string, body: z.input<typeof userUpdateInput>) =>
   request<UserDto>(`/users/${encodeURIComponent(id)}`, { method: 'PATCH', body });
@@ -202,3 +267,127 @@ export const listMail = (query: MailboxQuery = {}, signal?: AbortSignal) =>
   request<MailboxDto>('/mailbox', { query: { ...query }, signal });
 
 export const getMail = (id: string) => request<MailMessageDto>(`/mailbox/${encodeURIComponent(id)}`);
+
+// ---------- Courses: catalogue and authoring ----------
+
+const courseUrl = (id: string) => `/courses/${encodeURIComponent(id)}`;
+
+export const listCatalogue = (query: CourseListQuery = {}, signal?: AbortSignal) =>
+  request<CourseListDto>('/catalogue', { query: { ...query }, signal });
+
+export const listAuthoredCourses = (query: CourseListQuery = {}, signal?: AbortSignal) =>
+  request<CourseListDto>('/courses', { query: { ...query }, signal });
+
+export const createCourse = (body: z.input<typeof courseSettingsInput>) => request<CourseDto>('/courses', { method: 'POST', body });
+
+export const getCourse = (id: string, signal?: AbortSignal) => request<CourseDetailDto>(courseUrl(id), { signal });
+
+export const updateCourse = (id: string, body: z.input<typeof courseUpdateInput>) =>
+  request<CourseDto>(courseUrl(id), { method: 'PATCH', body });
+
+export const deleteCourse = (id: string) => request<void>(courseUrl(id), { method: 'DELETE' });
+
+export const publishCourse = (id: string) => request<CourseDto>(`${courseUrl(id)}/publish`, { method: 'POST' });
+
+export const unpublishCourse = (id: string) => request<CourseDto>(`${courseUrl(id)}/unpublish`, { method: 'POST' });
+
+export const setCourseInstructors = (id: string, userIds: string[]) =>
+  request<CourseDto>(`${courseUrl(id)}/instructors`, { method: 'PUT', body: { userIds } });
+
+export const reorderOutline = (id: string, body: z.input<typeof outlineOrderInput>) =>
+  request<CourseOutlineDto>(`${courseUrl(id)}/outline`, { method: 'PUT', body });
+
+export const addChapter = (courseId: string, title: string) =>
+  request<CourseOutlineDto>(`${courseUrl(courseId)}/chapters`, { method: 'POST', body: { title } });
+
+export const renameChapter = (id: string, title: string) =>
+  request<CourseOutlineDto>(`/chapters/${encodeURIComponent(id)}`, { method: 'PATCH', body: { title } });
+
+export const deleteChapter = (id: string) => request<CourseOutlineDto>(`/chapters/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+export const addLesson = (chapterId: string, body: z.input<typeof lessonInput>) =>
+  request<LessonDto>(`/chapters/${encodeURIComponent(chapterId)}/lessons`, { method: 'POST', body });
+
+export const getLesson = (id: string, signal?: AbortSignal) => request<LessonDto>(`/lessons/${encodeURIComponent(id)}`, { signal });
+
+export const updateLesson = (id: string, body: z.input<typeof lessonUpdateInput>) =>
+  request<LessonDto>(`/lessons/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+
+export const deleteLesson = (id: string) => request<CourseOutlineDto>(`/lessons/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+export const addQuiz = (chapterId: string, body: z.input<typeof quizInput>) =>
+  request<QuizAuthoringDto>(`/chapters/${encodeURIComponent(chapterId)}/quizzes`, { method: 'POST', body });
+
+export const getQuiz = (id: string, signal?: AbortSignal) => request<QuizAuthoringDto>(`/quizzes/${encodeURIComponent(id)}`, { signal });
+
+export const saveQuiz = (id: string, body: z.input<typeof quizInput>) =>
+  request<QuizAuthoringDto>(`/quizzes/${encodeURIComponent(id)}`, { method: 'PUT', body });
+
+export const deleteQuiz = (id: string) => request<void>(`/quizzes/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+// ---------- Learning ----------
+
+export const enrollInCourse = (courseId: string) => request<EnrollmentDto>(`${courseUrl(courseId)}/enroll`, { method: 'POST' });
+
+export const listMyEnrollments = (signal?: AbortSignal) => request<MyEnrollmentsDto>('/me/enrollments', { signal });
+
+export const getLearnCourse = (courseId: string, signal?: AbortSignal) =>
+  request<LearnCourseDto>(`/learn/courses/${encodeURIComponent(courseId)}`, { signal });
+
+export const getLearnLesson = (lessonId: string, signal?: AbortSignal) =>
+  request<LearnLessonDto>(`/learn/lessons/${encodeURIComponent(lessonId)}`, { signal });
+
+export const completeLesson = (lessonId: string) =>
+  request<EnrollmentDto>(`/learn/lessons/${encodeURIComponent(lessonId)}/complete`, { method: 'POST' });
+
+export const getLearnQuiz = (quizId: string, signal?: AbortSignal) =>
+  request<LearnQuizDto>(`/learn/quizzes/${encodeURIComponent(quizId)}`, { signal });
+
+export const startQuizAttempt = (quizId: string) =>
+  request<StartedAttemptDto>(`/learn/quizzes/${encodeURIComponent(quizId)}/attempts`, { method: 'POST' });
+
+export const submitQuizAttempt = (submissionId: string, answers: SubmittedAnswer[]) =>
+  request<SubmitResultDto>(`/learn/submissions/${encodeURIComponent(submissionId)}/submit`, { method: 'POST', body: { answers } });
+
+// ---------- Enrollments (staff) ----------
+
+export const listCourseEnrollments = (courseId: string, query: CourseEnrollmentQuery = {}, signal?: AbortSignal) =>
+  request<EnrollmentListDto>(`${courseUrl(courseId)}/enrollments`, { query: { ...query }, signal });
+
+export const enrolUsers = (courseId: string, userIds: string[]) =>
+  request<StaffEnrolResultDto>(`${courseUrl(courseId)}/enrollments`, { method: 'POST', body: { userIds } });
+
+export const importEnrollments = (courseId: string, csv: string) =>
+  request<ImportResultDto>(`${courseUrl(courseId)}/enrollments/import`, { method: 'POST', body: { csv } });
+
+export const removeEnrollment = (id: string) => request<EnrollmentDto>(`/enrollments/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+// ---------- Cohorts ----------
+
+const cohortUrl = (id: string) => `/cohorts/${encodeURIComponent(id)}`;
+
+export const listCohorts = (query: CohortListQuery = {}, signal?: AbortSignal) =>
+  request<CohortListDto>('/cohorts', { query: { ...query }, signal });
+
+export const listMyCohorts = (signal?: AbortSignal) => request<MyCohortsDto>('/me/cohorts', { signal });
+
+export const createCohort = (body: z.input<typeof cohortInput>) => request<CohortDto>('/cohorts', { method: 'POST', body });
+
+export const getCohort = (id: string, signal?: AbortSignal) => request<CohortDetailDto>(cohortUrl(id), { signal });
+
+export const updateCohort = (id: string, body: z.input<typeof cohortUpdateInput>) =>
+  request<CohortDto>(cohortUrl(id), { method: 'PATCH', body });
+
+export const setCohortCourses = (id: string, body: z.input<typeof cohortCoursesInput>) =>
+  request<CohortDto>(`${cohortUrl(id)}/courses`, { method: 'PUT', body });
+
+export const addCohortMembers = (id: string, userIds: string[]) =>
+  request<MembersAddedDto>(`${cohortUrl(id)}/members`, { method: 'POST', body: { userIds } });
+
+export const removeCohortMembers = (id: string, userIds: string[]) =>
+  request<MembersRemovedDto>(`${cohortUrl(id)}/members/remove`, { method: 'POST', body: { userIds } });
+
+export const listCohortMembers = (id: string, query: CohortListQuery = {}, signal?: AbortSignal) =>
+  request<MemberListDto>(`${cohortUrl(id)}/members`, { query: { ...query }, signal });
+
+export const getCohortDashboard = (id: string, signal?: AbortSignal) => request<CohortDashboardDto>(`${cohortUrl(id)}/dashboard`, { signal });

@@ -27,3 +27,21 @@ export function fieldErrors(details: unknown): Record<string, string> {
   }
   return byField;
 }
+
+/**
+ * Every message of a `validation_failed` error by its full dotted path, for nested forms (a quiz's
+ * questions and options). The first message per path wins.
+ *
+ * @example issuesByPath(error.details)['questions.2.options'] // "Mark at least one option correct"
+ */
+export function issuesByPath(details: unknown): Record<string, string> {
+  const byPath: Record<string, string> = {};
+  if (!details || typeof details !== 'object') return byPath;
+  const issues = Array.isArray(details) ? details : (details as { issues?: unknown }).issues;
+  if (!Array.isArray(issues)) return byPath;
+  for (const issue of issues as { path?: unknown; message?: unknown }[]) {
+    const path = Array.isArray(issue?.path) ? issue.path.join('.') : typeof issue?.path === 'string' ? issue.path : undefined;
+    if (path !== undefined && typeof issue.message === 'string' && !(path in byPath)) byPath[path] = issue.message;
+  }
+  return byPath;
+}

@@ -3,7 +3,7 @@
 // rooms, and pages refetch their snapshot then, so events missed while offline never leave a
 // screen wrong.
 import { io, type Socket } from 'socket.io-client';
-import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '$server/realtime/events.ts';
+import { rooms, type ClientToServerEvents, type ServerToClientEvents, type WatchReply, type WatchTarget } from '$server/realtime/events.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 export type RealtimeEvent = keyof ServerToClientEvents;
@@ -17,6 +17,10 @@ export interface RealtimeOptions {
 }
 
 const sessionRoomPrefix = rooms.session('');
+/** How long a watch waits for the server's answer before the page goes on without it. */
+const WATCH_TIMEOUT_MS = 5000;
+
+const watchKey = (target: WatchTarget) => `${target.kind}:${target.id}`;
 
 /**
  * Live updates for the signed-in person.
@@ -35,6 +39,8 @@ export class RealtimeConnection {
   #sessionId: string | null = null;
   #handlers = new Map<RealtimeEvent, Set<(payload: never) => void>>();
   #resyncCallbacks = new Set<() => void>();
+  /** Course and cohort rooms pages asked to hear, with how many pages asked (so one leaving keeps the others'). */
+  #watched = new Map<string, { target: WatchTarget; count: number }>();
 
   constructor(options: RealtimeOptions) {
     this.#options = options;
@@ -83,7 +89,13 @@ export class RealtimeConnection {
     socket.on('ready', (payload) => {
       if (!current()) return;
       this.#sessionId = payload.rooms.find((room) => room.startsWith(sessionRoomPrefix))?.slice(sessionRoomPrefix.length) ?? null;
-      for (const callback of [...this.#resyncCallbacks]) callback();
+      // A new connection is in no course or cohort room: join the watched ones again, and only
+      // then let pages refetch, so nothing changed between their snapshot and the join is lost.
+      const rewatch = [...this.#watched.values()].map(({ target }) => this.#sendWatch(socket, target));
+      void Promise.all(rewatch).then(() => {
+        if (!current()) return;
+        for (const callback of [...this.#resyncCallbacks]) callback();
+      });
     });
     socket.on('session.revoked', (payload) => {
       if (!current() || payload.userId !== this.#userId) return;
@@ -151,6 +163,44 @@ export class RealtimeConnection {
     return () => {
       this.#resyncCallbacks.delete(callback);
     };
+  }
+
+  /**
+   * Hears a course's or a cohort's room (its learners' progress) until `unwatch`, across
+   * reconnects. Resolves with the server's answer (`forbidden` when the person may not), or
+   * `offline` when there is no connection now; the room is joined on the next connect either way.
+   * Load the page's snapshot after this resolves, so no change falls between the two.
+   *
+   * @example await connection.watch({ kind: 'cohort', id }); await dashboard.load();
+   */
+  watch(target: WatchTarget): Promise<WatchReply> {
+    const key = watchKey(target);
+    const known = this.#watched.get(key);
+    if (known) known.count += 1;
+    else this.#watched.set(key, { target: { kind: target.kind, id: target.id }, count: 1 });
+    const socket = this.#socket;
+    if (!socket?.connected) return Promise.resolve({ ok: false, error: 'offline' });
+    return this.#sendWatch(socket, target);
+  }
+
+  /** Stops hearing a room once every page that watched it has let go. */
+  unwatch(target: WatchTarget): void {
+    const key = watchKey(target);
+    const known = this.#watched.get(key);
+    if (!known) return;
+    known.count -= 1;
+    if (known.count > 0) return;
+    this.#watched.delete(key);
+    if (this.#socket?.connected) this.#socket.emit('unwatch', known.target);
+  }
+
+  async #sendWatch(socket: Socket<ServerToClientEvents, ClientToServerEvents>, target: WatchTarget): Promise<WatchReply> {
+    try {
+      return await socket.timeout(WATCH_TIMEOUT_MS).emitWithAck('watch', target);
+    } catch {
+      // No answer in time (a busy or restarting node): the next reconnect tries again.
+      return { ok: false, error: 'timeout' };
+    }
   }
 
   async #verifyOrSignOut(): Promise<void> {
