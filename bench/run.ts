@@ -11,6 +11,8 @@ type Benchmark = () => Promise<{ run: () => Promise<Record<string, number>> }>;
 const benchmarks: Record<string, Benchmark> = {
   realtime_fanout: () => import('./realtime-fanout.ts'),
   progress_fanout: () => import('./progress-fanout.ts'),
+  bulk_assign: () => import('./bulk-assign.ts'),
+  overdue_sweep: () => import('./overdue-sweep.ts'),
 };
 
 const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));

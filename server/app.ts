@@ -13,7 +13,9 @@ import { mailRoutes } from './mail/routes.ts';
 import { enrollmentRoutes } from './modules/enrollment/routes.ts';
 import { cohortRoutes } from './modules/cohorts/routes.ts';
 import { courseRoutes } from './modules/courses/routes.ts';
+import { schedulingRoutes } from './modules/scheduling/routes.ts';
 import { systemRoutes } from './modules/system/routes.ts';
+import { trainingRoutes } from './modules/training/routes.ts';
 import { authRoutes } from './modules/users/auth.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 
@@ -34,6 +36,8 @@ export function createApp(deps: AppDeps) {
   api.route('/', enrollmentRoutes(deps));
   api.route('/', cohortRoutes(deps));
   api.route('/', courseRoutes(deps));
+  api.route('/', schedulingRoutes(deps));
+  api.route('/', trainingRoutes(deps));
 
   api.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -16,6 +16,7 @@ import { startRealtime } from './realtime/socket.ts';
 import { demoAccounts, seedDemoData } from './seed/demo.ts';
 import { canCohortWatch } from './modules/cohorts/access.ts';
 import { canWatchCourse } from './modules/courses/access.ts';
+import { canWatchBoard } from './modules/scheduling/board.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -67,7 +68,8 @@ export async function startServer(options: { config?: Config; seed?: boolean; bu
     databaseUrl,
     sessionDays: config.SESSION_DAYS,
     log,
-    canWatch: (userId, target) => (target.kind === 'course' ? canWatchCourse(db, userId, target.id) : canCohortWatch(db, userId, target.id)),
+    canWatch: (userId, target) =>
+      target.kind === 'course' ? canWatchCourse(db, userId, target.id) : target.kind === 'board' ? canWatchBoard(db, userId, target.id) : canCohortWatch(db, userId, target.id),
   });
   const relay = createSocketRelay(realtime.io, (error) => log.error('relay failed to emit', { error }));
   const mailer = createMailer({ db, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, onRecorded: (message) => relay.publish([domainEvent('mail.recorded', message)]) });

@@ -63,6 +63,40 @@ export const permissionRules = {
   'cohorts.view': { roles: ['moderator', 'system_manager'], own: selfOrRunsIt },
   /** Every member's progress in a cohort (dashboard, `cohort:<id>` room). */
   'cohorts.viewDashboard': { roles: ['moderator', 'system_manager'], own: runsIt },
+
+  // Scheduling. Subjects: `userId` = the evaluator (availability, their requests) or the learner
+  // (a request, a board they are enrolled in); `ownerIds` = a request's evaluator, a course's
+  // runners and evaluators.
+  /** Map evaluators to courses (which makes them batch evaluators). */
+  'evaluators.assign': { roles: ['moderator'] },
+  /** See who evaluates a course: staff, its owner and instructors, its evaluators. */
+  'evaluators.view': { roles: ['moderator', 'system_manager'], own: runsIt },
+  /** Weekly hours, buffer, meeting link, slot lengths, unavailability: the evaluator themself, or staff. */
+  'evaluatorAvailability.manage': { roles: ['moderator', 'system_manager'], own: isSelf },
+  /** An evaluator's list of requests (today, upcoming, past). */
+  'evaluatorRequests.view': { roles: ['moderator', 'system_manager'], own: isSelf },
+  /** Book an evaluation: for oneself only. */
+  'certificateRequests.book': { own: isSelf },
+  /** A request: its learner, its evaluator, staff. */
+  'certificateRequests.view': { roles: ['moderator', 'system_manager'], own: selfOrRunsIt },
+  /** Cancel or reschedule: the learner (until the notice cutoff), staff (any time). */
+  'certificateRequests.change': { roles: ['moderator', 'system_manager'], own: isSelf },
+  /** Change a request after the learner's cutoff has passed. */
+  'certificateRequests.changeAfterCutoff': { roles: ['moderator', 'system_manager'] },
+  /** Hear a course's slot board (`board:<id>`): its enrolled learners, its evaluators and runners, staff. */
+  'slotBoard.watch': { roles: ['moderator', 'system_manager'], own: selfOrRunsIt },
+
+  // Mandatory training. Subject `userId` = the employee an assignment is for.
+  /** Create one assignment, change due dates, see all assignments, compliance and exports. */
+  'training.manage': { roles: ['system_manager', 'moderator'] },
+  /** Assign a course to many employees at once: staff, or an integration with `training:assign`. */
+  'training.bulkAssign': { roles: ['system_manager', 'moderator'], scope: 'training:assign' },
+  /** Read an assignment: staff, or the employee's own (students never change due dates). */
+  'training.view': { roles: ['system_manager', 'moderator'], own: isSelf },
+  /** The onboarding hook an HR system calls. */
+  'training.onboard': { scope: 'onboarding' },
+  /** Import employees (create or update by email) from a CSV. */
+  'employees.import': { roles: ['system_manager', 'moderator'], scope: 'users:write' },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof permissionRules;

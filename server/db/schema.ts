@@ -5,3 +5,5 @@ export * from '../mail/schema.ts';
 export * from '../modules/courses/schema.ts';
 export * from '../modules/enrollment/schema.ts';
 export * from '../modules/cohorts/schema.ts';
+export * from '../modules/scheduling/schema.ts';
+export * from '../modules/training/schema.ts';

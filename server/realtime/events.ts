@@ -4,6 +4,8 @@ import type { MailSummaryDto } from '../mail/dto.ts';
 import type { CohortDto } from '../modules/cohorts/dto.ts';
 import type { CourseDto } from '../modules/courses/dto.ts';
 import type { EnrollmentDto } from '../modules/enrollment/dto.ts';
+import type { BoardChangeDto, BoardRefreshDto, CertificateRequestDto } from '../modules/scheduling/dto.ts';
+import type { TrainingAssignmentDto } from '../modules/training/dto.ts';
 import type { UserDto } from '../modules/users/dto.ts';
 
 export interface EventPayloads {
@@ -19,6 +21,14 @@ export interface EventPayloads {
   'course.updated': CourseDto;
   /** A cohort's details, courses or membership changed. */
   'cohort.updated': CohortDto;
+  /** An evaluator's time was booked or freed: slot boards of the courses they serve, their week board, staff. */
+  'board.changed': BoardChangeDto;
+  /** Availability or evaluators changed: these boards fetch their slots again. */
+  'board.refresh': BoardRefreshDto;
+  /** A certificate request was booked, rescheduled or cancelled: its learner, its evaluator, staff. */
+  'certificateRequest.updated': CertificateRequestDto;
+  /** A training assignment was created, its due date or status changed: its employee and staff. */
+  'trainingAssignment.updated': TrainingAssignmentDto;
 }
 
 export type EventName = keyof EventPayloads;
@@ -38,12 +48,12 @@ export interface ReadyPayload {
 export type ServerToClientEvents = { [K in EventName]: (payload: EventPayloads[K]) => void } & {
   ready: (payload: ReadyPayload) => void;
 };
-/** Rooms a page may ask to hear beyond the socket's own: a course's or a cohort's progress. */
-export type WatchTarget = { kind: 'course' | 'cohort'; id: string };
+/** Rooms a page may ask to hear beyond the socket's own: a course's or a cohort's progress, a course's slot board. */
+export type WatchTarget = { kind: 'course' | 'cohort' | 'board'; id: string };
 export type WatchReply = { ok: true; room: string } | { ok: false; error: string };
 
 export interface ClientToServerEvents {
-  /** Join a course or cohort room (checked against the permission table); answers with an ack. */
+  /** Join a course, cohort or slot-board room (checked against the permission table); answers with an ack. */
   watch: (target: WatchTarget, reply: (result: WatchReply) => void) => void;
   unwatch: (target: WatchTarget) => void;
 }

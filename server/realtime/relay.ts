@@ -34,12 +34,17 @@ const routes: { [K in EventName]: (payload: EventPayloads[K]) => string[] } = {
   ],
   'course.updated': (course) => [rooms.course(course.id), ...staffRooms],
   'cohort.updated': (cohort) => [rooms.cohort(cohort.id), ...staffRooms],
+  'board.changed': (change) => [...change.courseIds.map(rooms.board), rooms.evaluator(change.evaluatorId), ...staffRooms],
+  'board.refresh': (refresh) => [...refresh.courseIds.map(rooms.board), ...(refresh.evaluatorId ? [rooms.evaluator(refresh.evaluatorId)] : []), ...staffRooms],
+  'certificateRequest.updated': (request) => [rooms.user(request.memberId), rooms.evaluator(request.evaluatorId), ...staffRooms],
+  'trainingAssignment.updated': (assignment) => [rooms.user(assignment.userId), ...staffRooms],
 };
 
 /** Rooms a socket of a user holding `roles` joins. */
 export function roomsForUser(userId: string, sessionId: string, roles: readonly Role[]): string[] {
   const joined = [rooms.user(userId), rooms.session(sessionId), ...roles.map(rooms.role)];
   if (roles.some((role) => staffRoles.includes(role))) joined.push(rooms.dashboard);
+  if (roles.includes('batch_evaluator')) joined.push(rooms.evaluator(userId));
   return joined;
 }
 
@@ -79,6 +84,8 @@ function afterEmit(io: Server, event: DomainEvent): void {
     const isStaff = event.payload.roles.some((role) => staffRoles.includes(role));
     userRoom.socketsLeave([...allRoles.filter((role) => !held.has(role)).map(rooms.role), ...(isStaff ? [] : [rooms.dashboard])]);
     userRoom.socketsJoin([...event.payload.roles.map(rooms.role), ...(isStaff ? [rooms.dashboard] : [])]);
+    if (held.has('batch_evaluator')) userRoom.socketsJoin(rooms.evaluator(event.payload.id));
+    else userRoom.socketsLeave(rooms.evaluator(event.payload.id));
   }
 }
 

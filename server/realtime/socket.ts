@@ -33,7 +33,7 @@ export async function startRealtime(options: {
   databaseUrl: string;
   sessionDays: number;
   log: Logger;
-  /** May this user hear this course's or cohort's room? Wired to the permission table by the caller. */
+  /** May this user hear this course's, cohort's or slot board's room? Wired to the permission table by the caller. */
   canWatch?: (userId: string, target: WatchTarget) => Promise<boolean>;
 }): Promise<Realtime> {
   const { db, log } = options;
@@ -84,8 +84,8 @@ export async function startRealtime(options: {
     }
   });
 
-  const watchTarget = z.object({ kind: z.enum(['course', 'cohort']), id: z.uuid() });
-  const roomOf = (target: WatchTarget) => (target.kind === 'course' ? rooms.course(target.id) : rooms.cohort(target.id));
+  const watchTarget = z.object({ kind: z.enum(['course', 'cohort', 'board']), id: z.uuid() });
+  const roomOf = (target: WatchTarget) => (target.kind === 'course' ? rooms.course(target.id) : target.kind === 'board' ? rooms.board(target.id) : rooms.cohort(target.id));
 
   io.on('connection', (socket) => {
     socket.on('watch', async (raw, reply) => {

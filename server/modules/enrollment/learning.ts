@@ -11,6 +11,7 @@ import type { EnrollmentDto, LearnCourseDto, LearnLessonDto } from './dto.ts';
 import { lockActiveEnrollment, recomputeEnrollmentProgress, retryOnDeadlock } from './progress.ts';
 import { loadEnrollment, requireActiveEnrollment } from './queries.ts';
 import { enrollments, lessonCompletions } from './schema.ts';
+import { syncAssignmentsForEnrollments } from '../training/sync.ts';
 
 /** A course as its learner studies it: the outline with what is done, the enrollment, and where to resume. */
 export async function learnCourse(db: Executor, input: { actor: Actor; courseId: string }): Promise<LearnCourseDto> {
@@ -80,7 +81,7 @@ export async function completeLesson(db: Database, input: { actor: Actor; lesson
       if (!inserted.length) return outcome(await loadEnrollment(tx, record.id));
       await recomputeEnrollmentProgress(tx, { courseId: lesson.courseId, enrollmentId: record.id, now: input.now });
       const enrollment = await loadEnrollment(tx, record.id);
-      return outcome(enrollment, [domainEvent('enrollment.updated', enrollment)]);
+      return outcome(enrollment, [domainEvent('enrollment.updated', enrollment), ...(await syncAssignmentsForEnrollments(tx, [record.id], input.now))]);
     }),
   );
 }

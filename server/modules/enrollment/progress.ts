@@ -5,6 +5,7 @@ import { domainEvent, type DomainEvent } from '../../realtime/events.ts';
 import { loadCourseItems, type CourseItems } from '../courses/access.ts';
 import { loadEnrollments } from './queries.ts';
 import { enrollments } from './schema.ts';
+import { syncAssignmentsForEnrollments } from '../training/sync.ts';
 
 /** Namespace of the per-course progress lock (`pg_advisory_xact_lock(namespace, hashtext(courseId))`). */
 const PROGRESS_LOCK = 727_010;
@@ -88,7 +89,7 @@ export async function recomputeCourseProgress(tx: Executor, courseId: string, no
   await lockCourseProgress(tx, courseId, 'exclusive');
   const items = await loadCourseItems(tx, courseId);
   const changed = await updateProgress(tx, { courseId, items, now });
-  return (await loadEnrollments(tx, changed)).map((enrollment) => domainEvent('enrollment.updated', enrollment));
+  return [...(await loadEnrollments(tx, changed)).map((enrollment) => domainEvent('enrollment.updated', enrollment)), ...(await syncAssignmentsForEnrollments(tx, changed, now ?? new Date()))];
 }
 
 /** Recomputes one enrollment (whose row the caller has locked); true when its progress changed. */

@@ -12,6 +12,7 @@ import { gradeAnswers, maxScoreOf } from './grading.ts';
 import { lockActiveEnrollment, recomputeEnrollmentProgress, retryOnDeadlock } from './progress.ts';
 import { loadEnrollment, passedQuizzes, requireActiveEnrollment } from './queries.ts';
 import { quizSubmissions } from './schema.ts';
+import { syncAssignmentsForEnrollments } from '../training/sync.ts';
 
 /** A submission this long after its deadline still counts: the network and a slow click. */
 export const SUBMIT_GRACE_MS = 5_000;
@@ -129,7 +130,7 @@ export async function submitAttempt(
       return {
         expired: false as const,
         value: { submission: toSummary(row), results: grade.results, enrollment: after },
-        events: firstPass ? [domainEvent('enrollment.updated', after)] : [],
+        events: firstPass ? [domainEvent('enrollment.updated', after), ...(await syncAssignmentsForEnrollments(tx, [enrollment.id], input.now))] : [],
       };
     }),
   );

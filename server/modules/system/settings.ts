@@ -4,14 +4,29 @@ import type { Executor } from '../../db/client.ts';
 import { authorize, actorUserId, type Actor } from '../../auth/permissions.ts';
 import { recordAudit } from './audit.ts';
 import { settings } from './schema.ts';
-import { signupModeSchema } from '../users/dto.ts';
+import { signupModeSchema, timezoneSchema } from '../users/dto.ts';
 
 /** Organisation settings with their defaults. Later modules add keys here. */
 const settingFields = {
   signupMode: signupModeSchema,
+  /** Scheduling: a slot must start at least this many hours ahead; learners may cancel or reschedule until then. */
+  minimumNoticeHours: z.number().int().min(0).max(720),
+  /** Scheduling: slots are offered up to this many days ahead. */
+  bookingHorizonDays: z.number().int().min(1).max(365),
+  /** Training: the organisation's IANA timezone; due dates and completion days are days there. */
+  organisationTimezone: timezoneSchema,
+  /** Training: the onboarding hook's assignments are due this many days after onboarding. */
+  onboardingDueDays: z.number().int().min(1).max(365),
+  /** Training: the next cycle's assignment is created when a completion expires within this many days. */
+  recertificationWindowDays: z.number().int().min(1).max(365),
 };
 export const settingsSchema = z.object({
   signupMode: settingFields.signupMode.default('open'),
+  minimumNoticeHours: settingFields.minimumNoticeHours.default(12),
+  bookingHorizonDays: settingFields.bookingHorizonDays.default(60),
+  organisationTimezone: settingFields.organisationTimezone.default('UTC'),
+  onboardingDueDays: settingFields.onboardingDueDays.default(30),
+  recertificationWindowDays: settingFields.recertificationWindowDays.default(30),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 // Built from the bare fields: zod 4 would apply the defaults above even to omitted PATCH fields.

@@ -29,6 +29,9 @@ export const userSchema = z
     timezone: z.string().nullable(),
     roles: z.array(roleSchema),
     isActive: z.boolean(),
+    department: z.string().nullable(),
+    designation: z.string().nullable(),
+    employeeCode: z.string().nullable(),
     createdAt: z.string(),
     /** Changes with every edit (roles included): a client keeps the newest copy it has seen. */
     updatedAt: z.string(),

@@ -14,12 +14,18 @@ export const users = pgTable(
     timezone: text('timezone'),
     passwordHash: text('password_hash').notNull(),
     isActive: boolean('is_active').notNull().default(true),
+    /** Employee fields (HR): what bulk training assignment selects by; set by the employee CSV import and the onboarding hook. */
+    department: text('department'),
+    designation: text('designation'),
+    employeeCode: text('employee_code'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
     index('users_name_idx').on(t.name),
+    index('users_department_idx').on(t.department),
+    uniqueIndex('users_employee_code_key').on(t.employeeCode),
     check('users_email_lowercase', sql`${t.email} = lower(${t.email})`),
   ],
 );

@@ -1,0 +1,223 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { authorize, can, requireUser, type Actor } from '../../auth/permissions.ts';
+import type { Database, Executor } from '../../db/client.ts';
+import { AppError, pgConstraint, pgErrorCode, pgErrors } from '../../errors.ts';
+import type { JobQueue } from '../../jobs/queue.ts';
+import { domainEvent } from '../../realtime/events.ts';
+import { outcome, type Outcome } from '../../realtime/relay.ts';
+import { retryOnDeadlock } from '../enrollment/progress.ts';
+import { recordAudit } from '../system/audit.ts';
+import { readSettings } from '../system/settings.ts';
+import { boardChange } from './board.ts';
+import type { CertificateRequestDto } from './dto.ts';
+import { noticeFor } from './notices.ts';
+import { assertEligible, isOfferFree, LOAD_WINDOW_MS, loadLearnerContext, nearestFreeSlot, offersAt, pickOffer, type LearnerContext, type Offer } from './offers.ts';
+import { loadBookings, pendingLoad } from './queries.ts';
+import { loadRequest, requestSubject } from './requests.ts';
+import { certificateRequests } from './schema.ts';
+
+/** Namespace of the per-evaluator booking lock (`pg_advisory_xact_lock(namespace, hashtext(evaluatorId))`). */
+const EVALUATOR_LOCK = 727_020;
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+interface ChangeDeps {
+  jobs: JobQueue;
+  /** Where people reach the app, for the link in the emails. */
+  baseUrl: string;
+  now: Date;
+}
+
+/**
+ * Serialises bookings per evaluator until the transaction ends. Without it, a burst of
+ * concurrent inserts against the exclusion constraint deadlocks (each backend finds the other's
+ * row and waits for it); with it, they queue, and the constraint stays the guarantee. Several
+ * evaluators are locked in one statement in key order, so two transactions never wait on each
+ * other in a cycle.
+ */
+export async function lockEvaluators(tx: Executor, evaluatorIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(evaluatorIds)];
+  if (!ids.length) return;
+  await tx.execute(sql`
+    select count(pg_advisory_xact_lock(${EVALUATOR_LOCK}, k))
+    from (select distinct hashtext(id) as k from unnest(${sql.param(ids)}::text[]) as id order by k) as keys`);
+}
+
+/**
+ * A learner books an evaluation starting at `startsAt`. The server re-derives that the instant
+ * is offered for this course (the client's evaluator or end time are never trusted), checks
+ * eligibility, then, holding the lock of every evaluator offering it, picks the least booked
+ * one still free and inserts the request Pending, with the email job in the same transaction.
+ * A lost race answers 409 `slot_taken` with the nearest free slot; a second active request
+ * 409 `request_exists`. The exclusion constraint and the partial unique index are the guarantees.
+ */
+export async function bookSlot(db: Database, input: ChangeDeps & { actor: Actor; courseId: string; startsAt: string; timezone?: string }): Promise<Outcome<CertificateRequestDto>> {
+  const actor = requireUser(input.actor);
+  authorize(actor, 'certificateRequests.book', { userId: actor.userId });
+  const context = await loadLearnerContext(db, { userId: actor.userId, courseId: input.courseId, now: input.now });
+  await assertEligible(db, context);
+  // For a clear answer only: the partial unique index is what makes a second request impossible.
+  const [pending] = await db
+    .select({ id: certificateRequests.id })
+    .from(certificateRequests)
+    .where(and(eq(certificateRequests.memberId, actor.userId), eq(certificateRequests.courseId, input.courseId), eq(certificateRequests.status, 'pending')));
+  if (pending) throw requestExists(pending.id);
+  const startsAt = Date.parse(input.startsAt);
+  const offers = offersAt(context, startsAt);
+  if (!offers.length) throw await slotError(db, context, startsAt, 'slot_unavailable');
+
+  try {
+    return await retryOnDeadlock(() =>
+      db.transaction(async (tx) => {
+        const offer = await takeFreeOffer(tx, { context, offers, startsAt });
+        const [row] = await tx
+          .insert(certificateRequests)
+          .values({
+            memberId: actor.userId,
+            courseId: context.course.id,
+            cohortId: context.cohortIdFor(offer.plan.evaluatorId),
+            evaluatorId: offer.plan.evaluatorId,
+            startsAt: new Date(offer.startsAt),
+            endsAt: new Date(offer.endsAt),
+            learnerTimezone: input.timezone ?? context.learner.timezone,
+            meetingLink: offer.plan.meetingLink,
+            createdAt: input.now,
+            updatedAt: input.now,
+          })
+          .returning({ id: certificateRequests.id });
+        await recordAudit(tx, { actor, action: 'certificate_request_booked', subjectType: 'certificate_request', subjectId: row.id, details: { startsAt: input.startsAt, evaluatorId: offer.plan.evaluatorId } });
+        const request = await loadRequest(tx, row.id);
+        await input.jobs.send('scheduling.request-notice', await noticeFor(tx, { request, change: 'booked', baseUrl: input.baseUrl }), { tx });
+        return outcome(request, [await boardChange(tx, { ...request, state: 'booked', requestId: request.id }), domainEvent('certificateRequest.updated', request)]);
+      }),
+    );
+  } catch (error) {
+    throw await translateBookingError(db, error, context, startsAt);
+  }
+}
+
+/**
+ * Moves a pending request to another offered start, in one transaction: the new slot is taken and
+ * the old one freed together, or nothing changes (a taken target answers 409 `slot_taken`). The
+ * current evaluator keeps it when they offer the new start; the SEQUENCE is raised.
+ */
+export async function rescheduleRequest(db: Database, input: ChangeDeps & { actor: Actor; requestId: string; startsAt: string }): Promise<Outcome<CertificateRequestDto>> {
+  const current = await loadRequest(db, input.requestId);
+  const settings = await readSettings(db);
+  authorizeChange(input.actor, current, { now: input.now, noticeHours: settings.minimumNoticeHours });
+  const context = await loadLearnerContext(db, { userId: current.memberId, courseId: current.courseId, now: input.now });
+  const startsAt = Date.parse(input.startsAt);
+  const offers = offersAt(context, startsAt);
+  if (!offers.length) throw await slotError(db, context, startsAt, 'slot_unavailable');
+
+  try {
+    return await retryOnDeadlock(() =>
+      db.transaction(async (tx) => {
+        const before = await lockRequest(tx, input.requestId);
+        authorizeChange(input.actor, before, { now: input.now, noticeHours: context.noticeHours });
+        const offer = await takeFreeOffer(tx, { context, offers, startsAt, current: before });
+        if (offer.startsAt === before.startsAt.getTime() && offer.plan.evaluatorId === before.evaluatorId) return outcome(await loadRequest(tx, before.id));
+        await tx
+          .update(certificateRequests)
+          .set({
+            evaluatorId: offer.plan.evaluatorId,
+            cohortId: context.cohortIdFor(offer.plan.evaluatorId),
+            startsAt: new Date(offer.startsAt),
+            endsAt: new Date(offer.endsAt),
+            meetingLink: offer.plan.meetingLink,
+            icsSequence: sql`${certificateRequests.icsSequence} + 1`,
+            updatedAt: input.now,
+          })
+          .where(eq(certificateRequests.id, before.id));
+        await recordAudit(tx, {
+          actor: input.actor,
+          action: 'certificate_request_rescheduled',
+          subjectType: 'certificate_request',
+          subjectId: before.id,
+          details: { from: before.startsAt.toISOString(), to: input.startsAt, evaluatorId: offer.plan.evaluatorId, previousEvaluatorId: before.evaluatorId },
+        });
+        const request = await loadRequest(tx, before.id);
+        const notice = await noticeFor(tx, { request, change: 'rescheduled', baseUrl: input.baseUrl, previous: before });
+        await input.jobs.send('scheduling.request-notice', notice, { tx });
+        return outcome(request, [
+          await boardChange(tx, { ...before, state: 'free', requestId: before.id }),
+          await boardChange(tx, { ...request, state: 'booked', requestId: request.id }),
+          domainEvent('certificateRequest.updated', request),
+        ]);
+      }),
+    );
+  } catch (error) {
+    throw await translateBookingError(db, error, context, startsAt);
+  }
+}
+
+/** Cancels a pending request: its learner until the notice cutoff, staff any time. The slot is free again at once. */
+export async function cancelRequest(db: Database, input: ChangeDeps & { actor: Actor; requestId: string; reason?: string }): Promise<Outcome<CertificateRequestDto>> {
+  const settings = await readSettings(db);
+  return db.transaction(async (tx) => {
+    const before = await lockRequest(tx, input.requestId);
+    authorizeChange(input.actor, before, { now: input.now, noticeHours: settings.minimumNoticeHours });
+    const by = input.actor.kind === 'user' ? input.actor.userId : null;
+    await tx
+      .update(certificateRequests)
+      .set({ status: 'cancelled', cancelledAt: input.now, cancelledBy: by, cancelReason: input.reason ?? null, icsSequence: sql`${certificateRequests.icsSequence} + 1`, updatedAt: input.now })
+      .where(eq(certificateRequests.id, before.id));
+    await recordAudit(tx, { actor: input.actor, action: 'certificate_request_cancelled', subjectType: 'certificate_request', subjectId: before.id, details: { reason: input.reason ?? null } });
+    const request = await loadRequest(tx, before.id);
+    await input.jobs.send('scheduling.request-notice', await noticeFor(tx, { request, change: 'cancelled', baseUrl: input.baseUrl }), { tx });
+    return outcome(request, [await boardChange(tx, { ...request, state: 'free', requestId: request.id }), domainEvent('certificateRequest.updated', request)]);
+  });
+}
+
+type RequestState = { memberId: string; evaluatorId: string; status: string; startsAt: Date | string };
+
+/** Who may change a request, and until when: learners until the notice cutoff, staff any time; only pending requests change. */
+function authorizeChange(actor: Actor, request: RequestState, rules: { now: Date; noticeHours: number }): void {
+  authorize(actor, 'certificateRequests.view', requestSubject(request));
+  authorize(actor, 'certificateRequests.change', { userId: request.memberId });
+  if (request.status !== 'pending') throw new AppError('request_closed', `This request is ${request.status}; it can no longer change.`);
+  const cutoff = new Date(request.startsAt).getTime() - rules.noticeHours * HOUR_MS;
+  if (rules.now.getTime() > cutoff && !can(actor, 'certificateRequests.changeAfterCutoff')) {
+    throw new AppError('cutoff_passed', `Requests can be changed up to ${rules.noticeHours} hours before they start. Ask a moderator to change this one.`, { cutoff: new Date(cutoff).toISOString() });
+  }
+}
+
+async function lockRequest(tx: Executor, requestId: string) {
+  const [row] = await tx.select().from(certificateRequests).where(eq(certificateRequests.id, requestId)).for('update');
+  if (!row) throw new AppError('not_found', 'No such certificate request.');
+  return row;
+}
+
+/**
+ * Under the locks of every evaluator offering the start (and the request's current one), the
+ * offer the server assigns among those still free: the current evaluator when a reschedule can
+ * stay with them, else the least booked in the coming weeks. Throws `slot_taken` when none is free.
+ */
+async function takeFreeOffer(tx: Executor, input: { context: LearnerContext; offers: Offer[]; startsAt: number; current?: { id: string; evaluatorId: string } }): Promise<Offer> {
+  const ids = input.offers.map((o) => o.plan.evaluatorId);
+  await lockEvaluators(tx, input.current ? [...ids, input.current.evaluatorId] : ids);
+  const bookings = await loadBookings(tx, { evaluatorIds: ids, from: input.startsAt - DAY_MS, to: input.startsAt + DAY_MS, exceptRequestId: input.current?.id });
+  const free = input.offers.filter((offer) => isOfferFree(offer, bookings));
+  if (!free.length) throw new AppError('slot_taken', 'This slot has just been taken.');
+  const staying = input.current && free.find((o) => o.plan.evaluatorId === input.current!.evaluatorId);
+  if (staying) return staying;
+  const load = free.length > 1 ? await pendingLoad(tx, { evaluatorIds: ids, from: input.context.now, to: input.context.now + LOAD_WINDOW_MS }) : new Map<string, number>();
+  return pickOffer(free, load);
+}
+
+async function translateBookingError(db: Executor, error: unknown, context: LearnerContext, startsAt: number): Promise<unknown> {
+  if ((error instanceof AppError && error.code === 'slot_taken') || pgErrorCode(error) === pgErrors.exclusionViolation) return slotError(db, context, startsAt, 'slot_taken');
+  if (pgErrorCode(error) === pgErrors.uniqueViolation && pgConstraint(error) === 'certificate_requests_one_pending_key') return requestExists();
+  return error;
+}
+
+async function slotError(db: Executor, context: LearnerContext, startsAt: number, code: 'slot_taken' | 'slot_unavailable'): Promise<AppError> {
+  const nearestSlot = await nearestFreeSlot(db, context, startsAt);
+  const next = nearestSlot ? ` The nearest free one starts at ${nearestSlot.startsAt}.` : ' No other slot is free before the booking window closes.';
+  const message = code === 'slot_taken' ? `Someone has just booked this slot: pick another one.${next}` : `This time is not offered for this course: pick one of the listed slots.${next}`;
+  return new AppError(code, message, { nearestSlot });
+}
+
+function requestExists(requestId?: string): AppError {
+  return new AppError('request_exists', 'You already have a pending evaluation for this course: cancel or reschedule it instead of booking another.', requestId ? { requestId } : undefined);
+}

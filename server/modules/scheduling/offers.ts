@@ -1,0 +1,172 @@
+import { Temporal } from 'temporal-polyfill';
+import { authorize, requireUser, type Actor } from '../../auth/permissions.ts';
+import type { Executor } from '../../db/client.ts';
+import { AppError } from '../../errors.ts';
+import { loadCourseItems } from '../courses/access.ts';
+import type { CourseDto } from '../courses/dto.ts';
+import { loadCourse } from '../courses/queries.ts';
+import { passedQuizzes, requireActiveEnrollment, type EnrollmentRecord } from '../enrollment/queries.ts';
+import { readSettings } from '../system/settings.ts';
+import { loadUsers } from '../users/queries.ts';
+import type { SlotDto, SlotsDto } from './dto.ts';
+import { learnerCohortLinks, loadBookings, loadPlans, mappedEvaluatorIds, pendingLoad, type EvaluatorPlan } from './queries.ts';
+import { isBlocked, scheduleSlots, unavailableSpans, type Span } from './slots.ts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** "Least booked in the coming weeks": the window the server balances evaluators' load over. */
+export const LOAD_WINDOW_MS = 28 * DAY_MS;
+
+/** Everything that decides which slots a learner is offered for a course. */
+export interface LearnerContext {
+  course: CourseDto;
+  learner: { id: string; name: string; email: string; timezone: string };
+  enrollment: EnrollmentRecord;
+  /** The cohort the request belongs to: the one whose evaluator serves it, else the learner's first cohort taking the course. */
+  cohortIdFor: (evaluatorId: string) => string | null;
+  /** Active batch evaluators who have saved their availability, in id order. */
+  plans: EvaluatorPlan[];
+  now: number;
+  noticeHours: number;
+  /** Slots start at or after this (now + the minimum notice). */
+  earliest: number;
+  /** Slots end by this: the booking horizon, cut by the cohort's evaluation end date. */
+  latest: number;
+  evaluationEndsOn: string | null;
+}
+
+/** One evaluator's offer of a slot. */
+export interface Offer extends Span {
+  plan: EvaluatorPlan;
+}
+
+/**
+ * Loads what decides a learner's slots: the course (it must take evaluations), their active
+ * enrollment, their cohorts with this course (a cohort's evaluator wins over the course's
+ * mapping; its evaluation end date cuts the horizon), the evaluators' plans and the settings.
+ */
+export async function loadLearnerContext(db: Executor, input: { userId: string; courseId: string; now: Date }): Promise<LearnerContext> {
+  const course = await loadCourse(db, input.courseId);
+  if (!course.evaluationRequired) throw new AppError('evaluation_not_offered', 'This course has no live evaluation to book.');
+  const enrollment = await requireActiveEnrollment(db, { userId: input.userId, courseId: input.courseId });
+  const links = await learnerCohortLinks(db, input);
+  const settings = await readSettings(db);
+  const cohortEvaluators = [...new Set(links.flatMap((l) => (l.evaluatorId ? [l.evaluatorId] : [])))];
+  const candidateIds = cohortEvaluators.length ? cohortEvaluators : await mappedEvaluatorIds(db, input.courseId);
+  const people = await loadUsers(db, [...new Set([input.userId, ...candidateIds])]);
+  const learner = people.find((p) => p.id === input.userId)!;
+  // Active batch evaluators only, and never the learner themself (an evaluator taking the course).
+  const activeIds = people
+    .filter((p) => candidateIds.includes(p.id) && p.id !== input.userId && p.isActive && p.roles.includes('batch_evaluator'))
+    .map((p) => p.id)
+    .sort();
+  const plans = await loadPlans(db, activeIds);
+
+  const now = input.now.getTime();
+  const ends = links.map((l) => (l.evaluationEndsOn ? Temporal.PlainDate.from(l.evaluationEndsOn).add({ days: 1 }).toZonedDateTime(l.timezone).epochMilliseconds : Infinity));
+  // Any of the learner's cohorts lets them book until its end; a cohort without an end date sets none.
+  const evaluationEnd = ends.length ? Math.max(...ends) : Infinity;
+  const evaluationEndsOn = Number.isFinite(evaluationEnd) ? links.map((l) => l.evaluationEndsOn!).sort().at(-1)! : null;
+  const fallbackCohort = links[0]?.cohortId ?? null;
+  return {
+    course,
+    learner: { id: learner.id, name: learner.name, email: learner.email, timezone: learner.timezone ?? 'UTC' },
+    enrollment,
+    cohortIdFor: (evaluatorId) => links.find((l) => l.evaluatorId === evaluatorId)?.cohortId ?? fallbackCohort,
+    plans: activeIds.flatMap((id) => (plans.has(id) ? [plans.get(id)!] : [])),
+    now,
+    noticeHours: settings.minimumNoticeHours,
+    earliest: now + settings.minimumNoticeHours * HOUR_MS,
+    latest: Math.min(now + settings.bookingHorizonDays * DAY_MS, evaluationEnd),
+    evaluationEndsOn,
+  };
+}
+
+/** The slot length an evaluator uses for the context's course. */
+export function slotMinutesOf(context: LearnerContext, plan: EvaluatorPlan): number {
+  return plan.slotMinutesByCourse.get(context.course.id) ?? context.course.evaluationSlotMinutes;
+}
+
+/** Every evaluator's slots in [from, to) within the bookable window, minus `bookings` (when given). */
+export function offersBetween(context: LearnerContext, window: { from: number; to: number }, bookings?: Map<string, Span[]>): Offer[] {
+  const from = Math.max(window.from, context.earliest);
+  const to = Math.min(window.to, context.latest);
+  return context.plans.flatMap((plan) =>
+    scheduleSlots({ schedule: plan.schedule, slotMinutes: slotMinutesOf(context, plan), bookings: bookings?.get(plan.evaluatorId) ?? [], from, to }).map((slot) => ({ ...slot, plan })),
+  );
+}
+
+/** Evaluators whose hours offer a slot starting exactly at `startsAt` (bookings not considered). */
+export function offersAt(context: LearnerContext, startsAt: number): Offer[] {
+  return offersBetween(context, { from: startsAt, to: startsAt + DAY_MS }).filter((offer) => offer.startsAt === startsAt);
+}
+
+/** Is this offer still free given the evaluator's current bookings (kept a buffer apart)? */
+export function isOfferFree(offer: Offer, bookings: Map<string, Span[]>): boolean {
+  return !isBlocked(offer, bookings.get(offer.plan.evaluatorId) ?? [], offer.plan.bufferMinutes, unavailableSpans(offer.plan.schedule));
+}
+
+/** The offer the server assigns: the evaluator least booked in the coming weeks, ties by id. */
+export function pickOffer(offers: readonly Offer[], load: Map<string, number>): Offer {
+  return [...offers].sort((a, b) => (load.get(a.plan.evaluatorId) ?? 0) - (load.get(b.plan.evaluatorId) ?? 0) || a.plan.evaluatorId.localeCompare(b.plan.evaluatorId))[0];
+}
+
+/**
+ * The learner's free slots in [from, to): the union over the course's evaluators, one entry per
+ * start instant, showing the evaluator the server would assign (its length and zone).
+ */
+export async function freeSlots(db: Executor, context: LearnerContext, window: { from: number; to: number }): Promise<SlotDto[]> {
+  const ids = context.plans.map((p) => p.evaluatorId);
+  // Bookings a day either side: a buffer or a long slot reaches across the window's edges.
+  const bookings = await loadBookings(db, { evaluatorIds: ids, from: window.from - DAY_MS, to: window.to + DAY_MS });
+  const offers = offersBetween(context, window, bookings);
+  const load = ids.length > 1 ? await pendingLoad(db, { evaluatorIds: ids, from: context.now, to: context.now + LOAD_WINDOW_MS }) : new Map<string, number>();
+  const byStart = new Map<number, Offer[]>();
+  for (const offer of offers) byStart.set(offer.startsAt, [...(byStart.get(offer.startsAt) ?? []), offer]);
+  return [...byStart.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, sameStart]) => pickOffer(sameStart, load))
+    .map((offer) => ({ startsAt: new Date(offer.startsAt).toISOString(), endsAt: new Date(offer.endsAt).toISOString(), evaluatorTimezone: offer.plan.timezone }));
+}
+
+/** The free slot nearest to `startsAt` (two weeks either side), offered when the asked one is gone. */
+export async function nearestFreeSlot(db: Executor, context: LearnerContext, startsAt: number): Promise<SlotDto | null> {
+  const slots = await freeSlots(db, context, { from: startsAt - 14 * DAY_MS, to: startsAt + 14 * DAY_MS });
+  const distance = (slot: SlotDto) => Math.abs(Date.parse(slot.startsAt) - startsAt);
+  return slots.reduce<SlotDto | null>((best, slot) => (!best || distance(slot) < distance(best) ? slot : best), null);
+}
+
+/**
+ * Refuses a learner who may not be evaluated yet: every required quiz passed, and the course
+ * complete (progress 100; evaluation courses require their content completed).
+ */
+export async function assertEligible(db: Executor, context: LearnerContext): Promise<void> {
+  const items = await loadCourseItems(db, context.course.id);
+  const passed = await passedQuizzes(db, context.enrollment.id, items.requiredQuizIds);
+  const missingQuizIds = items.requiredQuizIds.filter((id) => !passed.has(id));
+  if (missingQuizIds.length) {
+    throw new AppError('not_eligible', `Pass the course's required ${missingQuizIds.length === 1 ? 'quiz' : `${missingQuizIds.length} quizzes`} before booking an evaluation.`, { missingQuizIds });
+  }
+  const progress = Number(context.enrollment.progress);
+  if (progress < 100) throw new AppError('not_eligible', `Complete the course before booking an evaluation: you are at ${progress}%.`, { progress });
+}
+
+/**
+ * The learner's slot board for a course: free slots from `from` (default now) to `to` (default
+ * the cutoff), as instants in UTC with the evaluator's zone named, never the evaluator.
+ */
+export async function listSlots(db: Executor, input: { actor: Actor; courseId: string; from?: string; to?: string; now: Date }): Promise<SlotsDto> {
+  const actor = requireUser(input.actor);
+  authorize(actor, 'certificateRequests.book', { userId: actor.userId });
+  const context = await loadLearnerContext(db, { userId: actor.userId, courseId: input.courseId, now: input.now });
+  const from = input.from ? Date.parse(input.from) : context.now;
+  const to = input.to ? Date.parse(input.to) : context.latest;
+  if (to < from) throw new AppError('validation_failed', 'Invalid input: to: ends before from', { issues: [{ path: 'to', message: 'Ends before from' }] });
+  return {
+    slots: await freeSlots(db, context, { from, to }),
+    learnerTimezone: context.learner.timezone,
+    cutoff: new Date(context.latest).toISOString(),
+    noticeUntil: new Date(context.earliest).toISOString(),
+    evaluationEndsOn: context.evaluationEndsOn,
+  };
+}

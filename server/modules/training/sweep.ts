@@ -1,0 +1,125 @@
+import { sql } from 'drizzle-orm';
+import type { Database, Executor } from '../../db/client.ts';
+import type { Logger } from '../../logger.ts';
+import type { Mailer } from '../../mail/mailer.ts';
+import type { Relay } from '../../realtime/relay.ts';
+import { assignmentEvents } from './assignments.ts';
+import { REMINDER_DAYS, organisationToday } from './queries.ts';
+import { renewExpiringCompletions, type RenewalNotice } from './recertification.ts';
+
+/** What one assignment's email needs. */
+export interface AssignmentNotice {
+  id: string;
+  number: number;
+  email: string;
+  name: string;
+  courseTitle: string;
+  dueOn: string;
+}
+
+export interface SweepResult {
+  today: string;
+  markedOverdue: string[];
+  overdueNotices: AssignmentNotice[];
+  reminders: AssignmentNotice[];
+  renewals: RenewalNotice[];
+}
+
+const noticeColumns = sql`t.id, t.number, u.email, u.name, c.title as course_title, t.due_on::text as due_on`;
+type NoticeRow = { id: string; number: number; email: string; name: string; course_title: string; due_on: string };
+const toNotice = (row: NoticeRow): AssignmentNotice => ({ id: row.id, number: row.number, email: row.email, name: row.name, courseTitle: row.course_title, dueOn: row.due_on });
+
+/**
+ * The database half of the daily sweep, in one transaction: marks open assignments past their due
+ * date overdue (one UPDATE), picks the newly overdue ones not yet told and the open ones due
+ * within 7 days not yet reminded, setting `overdue_notified_at` / `reminder_sent_at` in the very
+ * UPDATE … RETURNING that picks them, and creates recertification assignments. A concurrent
+ * sweep waits on those rows and then finds the flag set, so each is picked exactly once.
+ */
+export async function sweepAssignments(db: Database, now: Date): Promise<SweepResult> {
+  return db.transaction(async (tx) => {
+    const { today } = await organisationToday(tx, now);
+    const at = sql`${now.toISOString()}::timestamptz`;
+    const overdue = await tx.execute<{ id: string }>(sql`
+      update training_assignments set status = 'overdue', updated_at = ${at}
+      where status in ('pending', 'in_progress') and due_on < ${today}::date
+      returning id`);
+    const overdueNotices = await pick(tx, sql`overdue_notified_at = ${at}`, sql`t.status = 'overdue' and t.overdue_notified_at is null`);
+    const reminders = await pick(
+      tx,
+      sql`reminder_sent_at = ${at}`,
+      sql`t.status in ('pending', 'in_progress') and t.reminder_sent_at is null and t.due_on between ${today}::date and ${today}::date + ${REMINDER_DAYS}::int`,
+    );
+    const renewals = await renewExpiringCompletions(tx, now, today);
+    return { today, markedOverdue: Array.from(overdue, (row) => row.id), overdueNotices, reminders, renewals };
+  });
+}
+
+async function pick(tx: Executor, set: ReturnType<typeof sql>, where: ReturnType<typeof sql>): Promise<AssignmentNotice[]> {
+  const rows = await tx.execute<NoticeRow>(sql`
+    update training_assignments t set ${set}
+    from users u, courses c
+    where u.id = t.user_id and c.id = t.course_id and ${where}
+    returning ${noticeColumns}`);
+  return Array.from(rows, toNotice);
+}
+
+/**
+ * The daily sweep: the database half, then the messages, each with a dedupe key naming the fact
+ * (`training-reminder:<id>`, `training-overdue:<id>`, `training-digest:<day>:<moderator>`), so a
+ * retry or a second node never sends one twice; then the live updates.
+ */
+export async function runTrainingSweep(deps: { db: Database; mailer: Mailer; relay?: Relay; log?: Logger; now: Date; baseUrl?: string }): Promise<SweepResult> {
+  const result = await sweepAssignments(deps.db, deps.now);
+  const link = deps.baseUrl ? `Open your training: ${deps.baseUrl}/` : "Open your training from the platform's home page.";
+  for (const notice of result.reminders) {
+    await deps.mailer.send({
+      to: notice.email,
+      subject: `Training Reminder: ${notice.courseTitle}`,
+      text: `Hello ${notice.name},\n\n"${notice.courseTitle}" is due on ${notice.dueOn}. Please complete it by then.\n\n${link}\n`,
+      dedupeKey: `training-reminder:${notice.id}`,
+    });
+  }
+  for (const notice of result.overdueNotices) {
+    await deps.mailer.send({
+      to: notice.email,
+      subject: `Training overdue: ${notice.courseTitle}`,
+      text: `Hello ${notice.name},\n\n"${notice.courseTitle}" was due on ${notice.dueOn} and is now overdue. Please complete it as soon as you can.\n\n${link}\n`,
+      dedupeKey: `training-overdue:${notice.id}`,
+    });
+  }
+  for (const renewal of result.renewals) {
+    await deps.mailer.send({
+      to: renewal.email,
+      subject: `Recertification due: ${renewal.courseTitle}`,
+      text: `Hello ${renewal.name},\n\nYour completion of "${renewal.courseTitle}" expires on ${renewal.dueOn}. Please complete it again by then.\n\n${link}\n`,
+      dedupeKey: `training-recertification:${renewal.id}`,
+    });
+  }
+  if (result.overdueNotices.length) await sendDigest(deps, result);
+  const changed = [...new Set([...result.markedOverdue, ...result.renewals.map((renewal) => renewal.id)])];
+  if (deps.relay && changed.length) {
+    // Events for a large sweep go out in pages, so one run never holds every assignment in memory.
+    for (let i = 0; i < changed.length; i += 1000) deps.relay.publish(await assignmentEvents(deps.db, changed.slice(i, i + 1000)));
+  }
+  deps.log?.info('training sweep', { today: result.today, overdue: result.markedOverdue.length, reminders: result.reminders.length, renewals: result.renewals.length });
+  return result;
+}
+
+/** One message per moderator and system manager: today's newly overdue assignments and the open total. */
+async function sendDigest(deps: { db: Database; mailer: Mailer }, result: SweepResult): Promise<void> {
+  const staff = await deps.db.execute<{ id: string; email: string; name: string }>(sql`
+    select distinct u.id, u.email, u.name from users u join user_roles r on r.user_id = u.id
+    where u.is_active and r.role in ('moderator', 'system_manager')`);
+  const [{ total }] = await deps.db.execute<{ total: number }>(sql`select count(*)::int as total from training_assignments where status = 'overdue'`);
+  const lines = result.overdueNotices.slice(0, 200).map((n) => `  TA-${String(n.number).padStart(4, '0')}  ${n.name} <${n.email}>  ${n.courseTitle}  due ${n.dueOn}`);
+  const more = result.overdueNotices.length > 200 ? [`  … and ${result.overdueNotices.length - 200} more`] : [];
+  for (const person of staff) {
+    await deps.mailer.send({
+      to: person.email,
+      subject: `Training digest ${result.today}: ${result.overdueNotices.length} newly overdue`,
+      text: [`Hello ${person.name},`, '', `${result.overdueNotices.length} training assignments became overdue; ${total} are overdue in all.`, '', ...lines, ...more, ''].join('\n'),
+      dedupeKey: `training-digest:${result.today}:${person.id}`,
+    });
+  }
+}
