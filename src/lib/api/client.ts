@@ -257,7 +257,7 @@ export const revokeApiKey = (id: string) => request<ApiKeyDto>(`/api-keys/${enco
 
 export const getSettings = () => request<SettingsDto>('/settings');
 
-export const updateSettings = (body: SettingsDto) => request<SettingsDto>('/settings', { method: 'PATCH', body });
+export const updateSettings = (body: Partial<SettingsDto>) => request<SettingsDto>('/settings', { method: 'PATCH', body });
 
 export const getHealth = () => request<HealthDto>('/health', { acceptStatuses: [503] });
 
