@@ -11,6 +11,7 @@ type Benchmark = () => Promise<{ run: () => Promise<Record<string, number>> }>;
 const benchmarks: Record<string, Benchmark> = {
   realtime_fanout: () => import('./realtime-fanout.ts'),
   progress_fanout: () => import('./progress-fanout.ts'),
+  booking_storm: () => import('./booking-storm.ts'),
   bulk_assign: () => import('./bulk-assign.ts'),
   overdue_sweep: () => import('./overdue-sweep.ts'),
 };

@@ -14,17 +14,21 @@ const staff: readonly Role[] = ['system_manager', 'moderator'];
 const learner: readonly Role[] = ['student'];
 const authors: readonly Role[] = ['course_creator', 'moderator'];
 const cohortRunners: readonly Role[] = ['moderator', 'batch_evaluator'];
+const evaluators: readonly Role[] = ['batch_evaluator'];
 
 /** The top bar's links, in order. */
 export const navItems: readonly NavItem[] = [
   { href: '/', label: 'Home' },
   { href: '/catalogue', label: 'Catalogue', roles: learner },
   { href: '/cohorts', label: 'My cohorts', roles: learner, hiddenFor: cohortRunners },
+  { href: '/evaluations', label: 'My evaluations', roles: learner },
   { href: '/author', label: 'Courses', roles: authors },
   { href: '/cohorts', label: 'Cohorts', roles: cohortRunners },
+  { href: '/evaluator', label: 'Evaluations', roles: evaluators },
   { href: '/admin/users', label: 'Users', roles: systemManager },
   { href: '/admin/api-keys', label: 'API keys', roles: systemManager },
   { href: '/admin/settings', label: 'Settings', roles: systemManager },
+  { href: '/training', label: 'Training', roles: staff },
   { href: '/mailbox', label: 'Mailbox', roles: staff },
 ];
 
@@ -33,6 +37,8 @@ const protectedRoutes: [string, readonly Role[]][] = [
   ['/author', authors],
   ['/admin', systemManager],
   ['/mailbox', staff],
+  ['/training', staff],
+  ['/evaluator', evaluators],
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
 import type { Logger } from '../../logger.ts';
 import type { Mailer } from '../../mail/mailer.ts';
@@ -40,28 +40,35 @@ export async function sweepAssignments(db: Database, now: Date): Promise<SweepRe
   return db.transaction(async (tx) => {
     const { today } = await organisationToday(tx, now);
     const at = sql`${now.toISOString()}::timestamptz`;
-    const overdue = await tx.execute<{ id: string }>(sql`
-      update training_assignments set status = 'overdue', updated_at = ${at}
-      where status in ('pending', 'in_progress') and due_on < ${today}::date
-      returning id`);
-    const overdueNotices = await pick(tx, sql`overdue_notified_at = ${at}`, sql`t.status = 'overdue' and t.overdue_notified_at is null`);
+    // Marking and flagging the notice in one UPDATE writes each row once; the second pick catches
+    // assignments that turned overdue elsewhere (a due date moved into the past) and were not told.
+    const overdue = await pick(
+      tx,
+      sql`status = 'overdue', overdue_notified_at = coalesce(t.overdue_notified_at, ${at}), updated_at = ${at}`,
+      sql`t.status in ('pending', 'in_progress') and t.due_on < ${today}::date`,
+      sql`, (t.overdue_notified_at = ${at}) as tell`,
+    );
+    const overdueNotices = [
+      ...overdue.filter((notice) => notice.tell),
+      ...(await pick(tx, sql`overdue_notified_at = ${at}`, sql`t.status = 'overdue' and t.overdue_notified_at is null`)),
+    ].map(({ tell: _tell, ...notice }) => notice);
     const reminders = await pick(
       tx,
       sql`reminder_sent_at = ${at}`,
       sql`t.status in ('pending', 'in_progress') and t.reminder_sent_at is null and t.due_on between ${today}::date and ${today}::date + ${REMINDER_DAYS}::int`,
     );
     const renewals = await renewExpiringCompletions(tx, now, today);
-    return { today, markedOverdue: Array.from(overdue, (row) => row.id), overdueNotices, reminders, renewals };
+    return { today, markedOverdue: overdue.map((row) => row.id), overdueNotices, reminders, renewals };
   });
 }
 
-async function pick(tx: Executor, set: ReturnType<typeof sql>, where: ReturnType<typeof sql>): Promise<AssignmentNotice[]> {
-  const rows = await tx.execute<NoticeRow>(sql`
+async function pick(tx: Executor, set: SQL, where: SQL, extra: SQL = sql``): Promise<(AssignmentNotice & { tell?: boolean })[]> {
+  const rows = await tx.execute<NoticeRow & { tell?: boolean }>(sql`
     update training_assignments t set ${set}
     from users u, courses c
     where u.id = t.user_id and c.id = t.course_id and ${where}
-    returning ${noticeColumns}`);
-  return Array.from(rows, toNotice);
+    returning ${noticeColumns} ${extra}`);
+  return Array.from(rows, (row) => ({ ...toNotice(row), ...(row.tell === undefined ? {} : { tell: row.tell }) }));
 }
 
 /**

@@ -63,6 +63,25 @@ import type {
   cohortInput,
   cohortUpdateInput,
 } from '$server/modules/cohorts/dto.ts';
+import type {
+  AvailabilityDto,
+  CertificateRequestDto,
+  CertificateRequestListDto,
+  CourseEvaluatorsDto,
+  SlotsDto,
+  UnavailabilityDto,
+  availabilityInput,
+  unavailabilityInput,
+  unavailabilityListSchema,
+} from '$server/modules/scheduling/dto.ts';
+import type {
+  BulkAssignResultDto,
+  ComplianceDto,
+  EmployeeImportResultDto,
+  TrainingAssignmentDto,
+  assignmentListQuery,
+  bulkAssignInput,
+} from '$server/modules/training/dto.ts';
 
 /**
  * A non-2xx answer, carrying the server's `{ error: { code, message, details? } }`.
@@ -391,3 +410,74 @@ export const listCohortMembers = (id: string, query: CohortListQuery = {}, signa
   request<MemberListDto>(`${cohortUrl(id)}/members`, { query: { ...query }, signal });
 
 export const getCohortDashboard = (id: string, signal?: AbortSignal) => request<CohortDashboardDto>(`${cohortUrl(id)}/dashboard`, { signal });
+
+// ---------- Scheduling: evaluators, availability, slots, certificate requests ----------
+
+export type { AvailabilityDto, CertificateRequestDto, CourseEvaluatorsDto, SlotDto, SlotsDto, UnavailabilityDto, WeeklyRangeDto } from '$server/modules/scheduling/dto.ts';
+export type EvaluatorRequestRange = 'today' | 'upcoming' | 'past';
+export type UnavailabilityListDto = z.infer<typeof unavailabilityListSchema>;
+
+const evaluatorUrl = (id: string) => `/evaluators/${encodeURIComponent(id)}`;
+const certificateRequestUrl = (id: string) => `/certificate-requests/${encodeURIComponent(id)}`;
+
+export const getCourseEvaluators = (courseId: string, signal?: AbortSignal) =>
+  request<CourseEvaluatorsDto>(`${courseUrl(courseId)}/evaluators`, { signal });
+
+export const setCourseEvaluators = (courseId: string, userIds: string[]) =>
+  request<CourseEvaluatorsDto>(`${courseUrl(courseId)}/evaluators`, { method: 'PUT', body: { userIds } });
+
+export const getAvailability = (evaluatorId: string, signal?: AbortSignal) => request<AvailabilityDto>(`${evaluatorUrl(evaluatorId)}/availability`, { signal });
+
+export const saveAvailability = (evaluatorId: string, body: z.input<typeof availabilityInput>) =>
+  request<AvailabilityDto>(`${evaluatorUrl(evaluatorId)}/availability`, { method: 'PUT', body });
+
+export const listUnavailability = (evaluatorId: string, signal?: AbortSignal) =>
+  request<UnavailabilityListDto>(`${evaluatorUrl(evaluatorId)}/unavailability`, { signal });
+
+export const addUnavailability = (evaluatorId: string, body: z.input<typeof unavailabilityInput>) =>
+  request<UnavailabilityDto>(`${evaluatorUrl(evaluatorId)}/unavailability`, { method: 'POST', body });
+
+export const removeUnavailability = (evaluatorId: string, rangeId: string) =>
+  request<void>(`${evaluatorUrl(evaluatorId)}/unavailability/${encodeURIComponent(rangeId)}`, { method: 'DELETE' });
+
+export const listEvaluatorRequests = (evaluatorId: string, range: EvaluatorRequestRange, signal?: AbortSignal) =>
+  request<CertificateRequestListDto>(`${evaluatorUrl(evaluatorId)}/requests`, { query: { range }, signal });
+
+/** Free evaluation slots for the signed-in learner; `from`/`to` are ISO instants (default: now to the cutoff). */
+export const listSlots = (courseId: string, query: { from?: string; to?: string } = {}, signal?: AbortSignal) =>
+  request<SlotsDto>(`${courseUrl(courseId)}/slots`, { query: { ...query }, signal });
+
+export const bookSlot = (courseId: string, body: { startsAt: string; timezone?: string }) =>
+  request<CertificateRequestDto>(`${courseUrl(courseId)}/certificate-requests`, { method: 'POST', body });
+
+export const listMyCertificateRequests = (signal?: AbortSignal) => request<CertificateRequestListDto>('/me/certificate-requests', { signal });
+
+export const getCertificateRequest = (id: string, signal?: AbortSignal) => request<CertificateRequestDto>(certificateRequestUrl(id), { signal });
+
+export const cancelCertificateRequest = (id: string, reason?: string) =>
+  request<CertificateRequestDto>(`${certificateRequestUrl(id)}/cancel`, { method: 'POST', body: { reason } });
+
+export const rescheduleCertificateRequest = (id: string, startsAt: string) =>
+  request<CertificateRequestDto>(`${certificateRequestUrl(id)}/reschedule`, { method: 'POST', body: { startsAt } });
+
+// Mandatory training.
+export type { BulkAssignResultDto, ComplianceDto, EmployeeImportResultDto, TrainingAssignmentDto } from '$server/modules/training/dto.ts';
+export type TrainingAssignmentQuery = Partial<z.infer<typeof assignmentListQuery>>;
+export type BulkAssignBody = z.input<typeof bulkAssignInput>;
+
+export const listMyTraining = (signal?: AbortSignal) => request<{ assignments: TrainingAssignmentDto[] }>('/me/training', { signal });
+
+export const listTrainingAssignments = (query: TrainingAssignmentQuery = {}, signal?: AbortSignal) =>
+  request<{ assignments: TrainingAssignmentDto[]; total: number }>('/training/assignments', { query, signal });
+
+export const bulkAssignTraining = (body: BulkAssignBody) => request<BulkAssignResultDto>('/training/bulk-assign', { method: 'POST', body });
+
+export const updateTrainingDueDate = (id: string, dueOn: string) =>
+  request<TrainingAssignmentDto>(`/training/assignments/${encodeURIComponent(id)}`, { method: 'PATCH', body: { dueOn } });
+
+export const getTrainingCompliance = (signal?: AbortSignal) => request<ComplianceDto>('/training/compliance', { signal });
+
+export const importEmployees = (csv: string) => request<EmployeeImportResultDto>('/users/import', { method: 'POST', body: { csv } });
+
+/** Where the browser downloads the assignments CSV (a plain link: the server streams it). */
+export const trainingAssignmentsCsvUrl = (query: Omit<TrainingAssignmentQuery, 'limit' | 'offset'> = {}) => apiUrl('/training/assignments.csv', query);
