@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { courseSchema, lessonSchema, outlineItemSchema } from '../courses/dto.ts';
+import { courseSchema, lessonSchema, outlineItemSchema, quizAuthoringSchema } from '../courses/dto.ts';
 
 /** A learner's enrollment with its progress: what every progress view shows and every event carries. */
 export const enrollmentSchema = z
@@ -53,24 +53,11 @@ export const learnLessonSchema = z
 export type LearnLessonDto = z.infer<typeof learnLessonSchema>;
 
 // Quizzes as learners see them: never a correct answer or an explanation before submitting.
-export const learnerQuizSchema = z
-  .object({
-    id: z.uuid(),
-    courseId: z.uuid(),
-    chapterId: z.uuid(),
-    title: z.string(),
-    position: z.number().int(),
-    passPercentage: z.number().int(),
-    maxAttempts: z.number().int().nullable(),
-    timeLimitSeconds: z.number().int().nullable(),
-    isRequired: z.boolean(),
-    updatedAt: z.string(),
+export const learnerQuizSchema = quizAuthoringSchema
+  .omit({ questions: true })
+  .extend({
     questions: z.array(
-      z.object({
-        id: z.uuid(),
-        prompt: z.string(),
-        kind: z.enum(['single', 'multiple']),
-        points: z.number().int(),
+      quizAuthoringSchema.shape.questions.element.omit({ explanation: true, options: true }).extend({
         options: z.array(z.object({ id: z.uuid(), label: z.string() })),
       }),
     ),
