@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { queueMail } from '../server/mail/mailer.ts';
 import { mailMessages } from '../server/mail/schema.ts';
 import { useTestApp } from './support/app.ts';
 import { createUser, signIn } from './support/factories.ts';
@@ -35,6 +36,27 @@ describe('mail over real SMTP', () => {
     const retried = await t().mailer.send({ to: 'retry@example.test', subject: 'Try again', text: 'x', dedupeKey: 'retry:1' });
     expect(retried.message.status).toBe('sent');
     expect(smtp.received.filter((mail) => mail.subject === 'Try again')).toHaveLength(1);
+  });
+
+  it('sends queued mail only once its transaction commits, retries it when SMTP fails, and never twice', async () => {
+    await expect(
+      t().db.transaction(async (tx) => {
+        await queueMail(tx, [{ to: 'rolled@example.test', subject: 'Rolled back', text: 'x', dedupeKey: 'outbox:rolled' }]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    await t().db.transaction((tx) => queueMail(tx, [1, 2, 3].map((n) => ({ to: `queued${n}@example.test`, subject: `Queued ${n}`, text: 'x', dedupeKey: `outbox:${n}` }))));
+    smtp.reject = true;
+    await t().mailer.flush();
+    const failed = await t().db.select().from(mailMessages).where(eq(mailMessages.dedupeKey, 'outbox:1'));
+    expect(failed[0].status).toBe('failed');
+    smtp.reject = false;
+    // Two nodes flushing at once: each message goes out once.
+    await Promise.all([t().mailer.flush(), t().mailer.flush()]);
+    for (const n of [1, 2, 3]) expect(smtp.received.filter((m) => m.subject === `Queued ${n}`)).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.subject === 'Rolled back')).toHaveLength(0);
+    await t().mailer.flush();
+    expect(smtp.received.filter((m) => m.subject.startsWith('Queued '))).toHaveLength(3);
   });
 
   it('mails an invitation through the job queue, enqueued with the invite', async () => {

@@ -5,7 +5,7 @@ export const mailSummarySchema = z
     id: z.uuid(),
     to: z.string(),
     subject: z.string(),
-    status: z.enum(['pending', 'sent', 'stored', 'failed']),
+    status: z.enum(['queued', 'pending', 'sent', 'stored', 'failed']),
     createdAt: z.string(),
     sentAt: z.string().nullable(),
     error: z.string().nullable(),

@@ -16,3 +16,18 @@ export const mailDeliveryJob = defineJob({
     await mailer.send(mail);
   },
 });
+
+/**
+ * Every minute: sends queued messages a crash or an SMTP failure left behind (the sweep and other
+ * transactional senders also flush right after they commit, so this is the safety net).
+ */
+export const mailFlushJob = defineJob({
+  name: 'mail.flush',
+  schema: z.object({}),
+  cron: { expression: '* * * * *' },
+  retry: { limit: 1, delaySeconds: 30, backoff: false },
+  handler: async (_payload, { mailer, log }) => {
+    const handled = await mailer.flush();
+    if (handled) log.info('queued mail flushed', { handled });
+  },
+});

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
 import type { Logger } from '../../logger.ts';
-import type { Mailer } from '../../mail/mailer.ts';
+import { queueMail, type Mailer } from '../../mail/mailer.ts';
 import type { Relay } from '../../realtime/relay.ts';
 import { assignmentEvents } from './assignments.ts';
 import { REMINDER_DAYS, organisationToday } from './queries.ts';
@@ -36,7 +36,11 @@ const toNotice = (row: NoticeRow): AssignmentNotice => ({ id: row.id, number: ro
  * UPDATE … RETURNING that picks them, and creates recertification assignments. A concurrent
  * sweep waits on those rows and then finds the flag set, so each is picked exactly once.
  */
-export async function sweepAssignments(db: Database, now: Date): Promise<SweepResult> {
+export async function sweepAssignments(
+  db: Database,
+  now: Date,
+  options: { withinTransaction?: (tx: Executor, result: SweepResult) => Promise<void> } = {},
+): Promise<SweepResult> {
   return db.transaction(async (tx) => {
     const { today } = await organisationToday(tx, now);
     const at = sql`${now.toISOString()}::timestamptz`;
@@ -58,7 +62,9 @@ export async function sweepAssignments(db: Database, now: Date): Promise<SweepRe
       sql`t.status in ('pending', 'in_progress') and t.reminder_sent_at is null and t.due_on between ${today}::date and ${today}::date + ${REMINDER_DAYS}::int`,
     );
     const renewals = await renewExpiringCompletions(tx, now, today);
-    return { today, markedOverdue: overdue.map((row) => row.id), overdueNotices, reminders, renewals };
+    const result = { today, markedOverdue: overdue.map((row) => row.id), overdueNotices, reminders, renewals };
+    await options.withinTransaction?.(tx, result);
+    return result;
   });
 }
 
@@ -72,38 +78,15 @@ async function pick(tx: Executor, set: SQL, where: SQL, extra: SQL = sql``): Pro
 }
 
 /**
- * The daily sweep: the database half, then the messages, each with a dedupe key naming the fact
- * (`training-reminder:<id>`, `training-overdue:<id>`, `training-digest:<day>:<moderator>`), so a
- * retry or a second node never sends one twice; then the live updates.
+ * The sweep: the database half and, in the same transaction, its messages queued in the mail
+ * outbox (each with a dedupe key naming the fact: `training-reminder:<id>`, `training-overdue:<id>`,
+ * `training-recertification:<id>`, `training-digest:<day>:<moderator>`), so a flag is never set
+ * without its message existing; then the outbox is flushed and the live updates go out. A send
+ * that fails stays queued for the `mail.flush` job; a second sweep or node never sends one twice.
  */
 export async function runTrainingSweep(deps: { db: Database; mailer: Mailer; relay?: Relay; log?: Logger; now: Date; baseUrl?: string }): Promise<SweepResult> {
-  const result = await sweepAssignments(deps.db, deps.now);
-  const link = deps.baseUrl ? `Open your training: ${deps.baseUrl}/` : "Open your training from the platform's home page.";
-  for (const notice of result.reminders) {
-    await deps.mailer.send({
-      to: notice.email,
-      subject: `Training Reminder: ${notice.courseTitle}`,
-      text: `Hello ${notice.name},\n\n"${notice.courseTitle}" is due on ${notice.dueOn}. Please complete it by then.\n\n${link}\n`,
-      dedupeKey: `training-reminder:${notice.id}`,
-    });
-  }
-  for (const notice of result.overdueNotices) {
-    await deps.mailer.send({
-      to: notice.email,
-      subject: `Training overdue: ${notice.courseTitle}`,
-      text: `Hello ${notice.name},\n\n"${notice.courseTitle}" was due on ${notice.dueOn} and is now overdue. Please complete it as soon as you can.\n\n${link}\n`,
-      dedupeKey: `training-overdue:${notice.id}`,
-    });
-  }
-  for (const renewal of result.renewals) {
-    await deps.mailer.send({
-      to: renewal.email,
-      subject: `Recertification due: ${renewal.courseTitle}`,
-      text: `Hello ${renewal.name},\n\nYour completion of "${renewal.courseTitle}" expires on ${renewal.dueOn}. Please complete it again by then.\n\n${link}\n`,
-      dedupeKey: `training-recertification:${renewal.id}`,
-    });
-  }
-  if (result.overdueNotices.length) await sendDigest(deps, result);
+  const result = await sweepAssignments(deps.db, deps.now, { withinTransaction: (tx, picked) => queueSweepMail(tx, picked, deps) });
+  await deps.mailer.flush();
   const changed = [...new Set([...result.markedOverdue, ...result.renewals.map((renewal) => renewal.id)])];
   if (deps.relay && changed.length) {
     // Events for a large sweep go out in pages, so one run never holds every assignment in memory.
@@ -113,20 +96,44 @@ export async function runTrainingSweep(deps: { db: Database; mailer: Mailer; rel
   return result;
 }
 
+async function queueSweepMail(tx: Executor, result: SweepResult, deps: { now: Date; baseUrl?: string }): Promise<void> {
+  const link = deps.baseUrl ? `Open your training: ${deps.baseUrl}/` : "Open your training from the platform's home page.";
+  const mails = [
+    ...result.reminders.map((notice) => ({
+      to: notice.email,
+      subject: `Training Reminder: ${notice.courseTitle}`,
+      text: `Hello ${notice.name},\n\n"${notice.courseTitle}" is due on ${notice.dueOn}. Please complete it by then.\n\n${link}\n`,
+      dedupeKey: `training-reminder:${notice.id}`,
+    })),
+    ...result.overdueNotices.map((notice) => ({
+      to: notice.email,
+      subject: `Training overdue: ${notice.courseTitle}`,
+      text: `Hello ${notice.name},\n\n"${notice.courseTitle}" was due on ${notice.dueOn} and is now overdue. Please complete it as soon as you can.\n\n${link}\n`,
+      dedupeKey: `training-overdue:${notice.id}`,
+    })),
+    ...result.renewals.map((renewal) => ({
+      to: renewal.email,
+      subject: `Recertification due: ${renewal.courseTitle}`,
+      text: `Hello ${renewal.name},\n\nYour completion of "${renewal.courseTitle}" expires on ${renewal.dueOn}. Please complete it again by then.\n\n${link}\n`,
+      dedupeKey: `training-recertification:${renewal.id}`,
+    })),
+    ...(result.overdueNotices.length ? await digestMail(tx, result) : []),
+  ];
+  await queueMail(tx, mails, deps.now);
+}
+
 /** One message per moderator and system manager: today's newly overdue assignments and the open total. */
-async function sendDigest(deps: { db: Database; mailer: Mailer }, result: SweepResult): Promise<void> {
-  const staff = await deps.db.execute<{ id: string; email: string; name: string }>(sql`
+async function digestMail(tx: Executor, result: SweepResult) {
+  const staff = await tx.execute<{ id: string; email: string; name: string }>(sql`
     select distinct u.id, u.email, u.name from users u join user_roles r on r.user_id = u.id
     where u.is_active and r.role in ('moderator', 'system_manager')`);
-  const [{ total }] = await deps.db.execute<{ total: number }>(sql`select count(*)::int as total from training_assignments where status = 'overdue'`);
+  const [{ total }] = await tx.execute<{ total: number }>(sql`select count(*)::int as total from training_assignments where status = 'overdue'`);
   const lines = result.overdueNotices.slice(0, 200).map((n) => `  TA-${String(n.number).padStart(4, '0')}  ${n.name} <${n.email}>  ${n.courseTitle}  due ${n.dueOn}`);
   const more = result.overdueNotices.length > 200 ? [`  … and ${result.overdueNotices.length - 200} more`] : [];
-  for (const person of staff) {
-    await deps.mailer.send({
-      to: person.email,
-      subject: `Training digest ${result.today}: ${result.overdueNotices.length} newly overdue`,
-      text: [`Hello ${person.name},`, '', `${result.overdueNotices.length} training assignments became overdue; ${total} are overdue in all.`, '', ...lines, ...more, ''].join('\n'),
-      dedupeKey: `training-digest:${result.today}:${person.id}`,
-    });
-  }
+  return Array.from(staff, (person) => ({
+    to: person.email,
+    subject: `Training digest ${result.today}: ${result.overdueNotices.length} newly overdue`,
+    text: [`Hello ${person.name},`, '', `${result.overdueNotices.length} training assignments became overdue; ${total} are overdue in all.`, '', ...lines, ...more, ''].join('\n'),
+    dedupeKey: `training-digest:${result.today}:${person.id}`,
+  }));
 }
