@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { mailDeliveryJob, mailFlushJob } from '../mail/jobs.ts';
 import { requestNoticeJob } from '../modules/scheduling/jobs.ts';
+import { requestReminderJob } from '../modules/scheduling/reminders.ts';
+import { cancelStaleRequestsJob } from '../modules/scheduling/stale.ts';
 import { trainingSweepJob } from '../modules/training/jobs.ts';
 import { sessionCleanupJob } from '../modules/users/jobs.ts';
 
 /** Every job the platform runs. A module adds its jobs here; nothing else registers queues. */
-export const jobRegistry = [sessionCleanupJob, mailDeliveryJob, mailFlushJob, requestNoticeJob, trainingSweepJob] as const;
+export const jobRegistry = [sessionCleanupJob, mailDeliveryJob, mailFlushJob, requestNoticeJob, trainingSweepJob, requestReminderJob, cancelStaleRequestsJob] as const;
 
 type Registry = (typeof jobRegistry)[number];
 export type JobName = Registry['name'];

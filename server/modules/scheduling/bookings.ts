@@ -3,7 +3,7 @@ import { authorize, can, requireUser, type Actor } from '../../auth/permissions.
 import type { Database, Executor } from '../../db/client.ts';
 import { AppError, pgConstraint, pgErrorCode, pgErrors } from '../../errors.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
-import { domainEvent } from '../../realtime/events.ts';
+import { domainEvent, type DomainEvent } from '../../realtime/events.ts';
 import { outcome, type Outcome } from '../../realtime/relay.ts';
 import { retryOnDeadlock } from '../enrollment/progress.ts';
 import { recordAudit } from '../system/audit.ts';
@@ -13,6 +13,7 @@ import type { CertificateRequestDto } from './dto.ts';
 import { noticeFor } from './notices.ts';
 import { assertEligible, isOfferFree, LOAD_WINDOW_MS, loadLearnerContext, nearestFreeSlot, offersAt, pickOffer, type LearnerContext, type Offer } from './offers.ts';
 import { loadBookings, pendingLoad } from './queries.ts';
+import { queueReminder } from './reminders.ts';
 import { loadRequest, requestSubject } from './requests.ts';
 import { certificateRequests } from './schema.ts';
 
@@ -88,6 +89,7 @@ export async function bookSlot(db: Database, input: ChangeDeps & { actor: Actor;
         await recordAudit(tx, { actor, action: 'certificate_request_booked', subjectType: 'certificate_request', subjectId: row.id, details: { startsAt: input.startsAt, evaluatorId: offer.plan.evaluatorId } });
         const request = await loadRequest(tx, row.id);
         await input.jobs.send('scheduling.request-notice', await noticeFor(tx, { request, change: 'booked', baseUrl: input.baseUrl }), { tx });
+        await queueReminder(tx, { jobs: input.jobs, request, now: input.now, baseUrl: input.baseUrl });
         return outcome(request, [await boardChange(tx, { ...request, state: 'booked', requestId: request.id }), domainEvent('certificateRequest.updated', request)]);
       }),
     );
@@ -139,6 +141,7 @@ export async function rescheduleRequest(db: Database, input: ChangeDeps & { acto
         const request = await loadRequest(tx, before.id);
         const notice = await noticeFor(tx, { request, change: 'rescheduled', baseUrl: input.baseUrl, previous: before });
         await input.jobs.send('scheduling.request-notice', notice, { tx });
+        await queueReminder(tx, { jobs: input.jobs, request, now: input.now, baseUrl: input.baseUrl });
         return outcome(request, [
           await boardChange(tx, { ...before, state: 'free', requestId: before.id }),
           await boardChange(tx, { ...request, state: 'booked', requestId: request.id }),
@@ -165,8 +168,13 @@ export async function cancelRequest(db: Database, input: ChangeDeps & { actor: A
     await recordAudit(tx, { actor: input.actor, action: 'certificate_request_cancelled', subjectType: 'certificate_request', subjectId: before.id, details: { reason: input.reason ?? null } });
     const request = await loadRequest(tx, before.id);
     await input.jobs.send('scheduling.request-notice', await noticeFor(tx, { request, change: 'cancelled', baseUrl: input.baseUrl }), { tx });
-    return outcome(request, [await boardChange(tx, { ...request, state: 'free', requestId: request.id }), domainEvent('certificateRequest.updated', request)]);
+    return outcome(request, await cancellationEvents(tx, request));
   });
+}
+
+/** What a cancellation tells: its slot free again on the boards, and the request's new state. Shared with the stale-request sweep. */
+export async function cancellationEvents(tx: Executor, request: CertificateRequestDto): Promise<DomainEvent[]> {
+  return [await boardChange(tx, { ...request, state: 'free', requestId: request.id }), domainEvent('certificateRequest.updated', request)];
 }
 
 type RequestState = { memberId: string; evaluatorId: string; status: string; startsAt: Date | string };

@@ -25,7 +25,8 @@ export const requestNoticeSchema = z.object({
   evaluator: person,
   /** Set when a reschedule moved the request to another evaluator: they are sent the cancellation. */
   previousEvaluator: person.nullable().default(null),
-  url: z.string(),
+  /** The request's page; null when the sender knows no public address (the stale-request sweep). */
+  url: z.string().nullable(),
 });
 export type RequestNotice = z.input<typeof requestNoticeSchema>;
 
@@ -38,13 +39,16 @@ export const requestNoticeJob = defineJob({
   name: 'scheduling.request-notice',
   schema: requestNoticeSchema,
   retry: { limit: 8, delaySeconds: 30, backoff: true },
-  handler: async (notice, { mailer }) => {
-    const method = notice.change === 'cancelled' ? 'CANCEL' : 'REQUEST';
-    await sendNotice(mailer, notice, notice.learner, notice.evaluator, method);
-    await sendNotice(mailer, notice, notice.evaluator, notice.evaluator, method);
-    if (notice.previousEvaluator) await sendNotice(mailer, notice, notice.previousEvaluator, notice.previousEvaluator, 'CANCEL');
-  },
+  handler: async (notice, { mailer }) => sendRequestNotice(mailer, notice),
 });
+
+/** The messages of one change, to the learner, the evaluator and a replaced evaluator (what the job does). */
+export async function sendRequestNotice(mailer: Mailer, notice: z.infer<typeof requestNoticeSchema>): Promise<void> {
+  const method = notice.change === 'cancelled' ? 'CANCEL' : 'REQUEST';
+  await sendNotice(mailer, notice, notice.learner, notice.evaluator, method);
+  await sendNotice(mailer, notice, notice.evaluator, notice.evaluator, method);
+  if (notice.previousEvaluator) await sendNotice(mailer, notice, notice.previousEvaluator, notice.previousEvaluator, 'CANCEL');
+}
 
 async function sendNotice(mailer: Mailer, notice: z.infer<typeof requestNoticeSchema>, recipient: Person, organizer: CalendarPerson, method: 'REQUEST' | 'CANCEL'): Promise<void> {
   const isLearner = recipient.id === notice.learner.id;
@@ -68,15 +72,14 @@ async function sendNotice(mailer: Mailer, notice: z.infer<typeof requestNoticeSc
         : notice.meetingLink
           ? `Join at ${notice.meetingLink}`
           : 'The meeting link will follow.',
-    '',
-    `Details: ${notice.url}`,
+    ...(notice.url ? ['', `Details: ${notice.url}`] : []),
   ];
   const calendar = requestCalendar({
     requestId: notice.requestId,
     sequence: notice.sequence,
     method,
     title: `Evaluation: ${notice.courseTitle}`,
-    description: `${notice.learner.name} with ${notice.evaluator.name}. ${notice.url}`,
+    description: `${notice.learner.name} with ${notice.evaluator.name}.${notice.url ? ` ${notice.url}` : ''}`,
     startsAt: new Date(notice.startsAt),
     endsAt: new Date(notice.endsAt),
     meetingLink: notice.meetingLink,

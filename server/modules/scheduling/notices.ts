@@ -11,7 +11,7 @@ import { evaluatorTimezone } from './requests.ts';
  */
 export async function noticeFor(
   tx: Executor,
-  input: { request: CertificateRequestDto; change: RequestNotice['change']; baseUrl: string; previous?: { startsAt: Date; evaluatorId: string } },
+  input: { request: CertificateRequestDto; change: RequestNotice['change']; baseUrl: string | null; previous?: { startsAt: Date; evaluatorId: string } },
 ): Promise<RequestNotice> {
   const { request, previous } = input;
   const previousEvaluatorId = previous && previous.evaluatorId !== request.evaluatorId ? previous.evaluatorId : null;
@@ -33,6 +33,6 @@ export async function noticeFor(
     learner: await person(request.memberId, request.learnerTimezone),
     evaluator: await person(request.evaluatorId, request.evaluatorTimezone),
     previousEvaluator: previousEvaluatorId ? await person(previousEvaluatorId) : null,
-    url: `${input.baseUrl}/certificate-requests/${request.id}`,
+    url: input.baseUrl === null ? null : `${input.baseUrl}/certificate-requests/${request.id}`,
   };
 }
