@@ -10,6 +10,7 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       '/api': { target: apiTarget, changeOrigin: false },
+      '/.well-known': { target: apiTarget, changeOrigin: false },
       // socket.io starts with HTTP long-polling or goes straight to a websocket upgrade.
       '/socket.io': { target: apiTarget, ws: true, changeOrigin: false },
     },

@@ -14,6 +14,10 @@ const benchmarks: Record<string, Benchmark> = {
   booking_storm: () => import('./booking-storm.ts'),
   bulk_assign: () => import('./bulk-assign.ts'),
   overdue_sweep: () => import('./overdue-sweep.ts'),
+  stats_snapshot: () => import('./stats-snapshot.ts'),
+  csv_export: () => import('./csv-export.ts'),
+  certificate_render: () => import('./certificate-render.ts'),
+  cohort_graduation: () => import('./cohort-graduation.ts'),
 };
 
 const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));

@@ -11,11 +11,16 @@ import { AppError } from './errors.ts';
 import { createRouter, type AppDeps, type AppEnv } from './http.ts';
 import { mailRoutes } from './mail/routes.ts';
 import { enrollmentRoutes } from './modules/enrollment/routes.ts';
+import { certificateRoutes } from './modules/certificates/routes.ts';
+import { publicCertificateRoutes } from './modules/certificates/public.routes.ts';
 import { cohortRoutes } from './modules/cohorts/routes.ts';
 import { courseRoutes } from './modules/courses/routes.ts';
 import { schedulingRoutes } from './modules/scheduling/routes.ts';
+import { statsRoutes } from './modules/stats/routes.ts';
+import { recordRoutes } from './modules/records/routes.ts';
 import { systemRoutes } from './modules/system/routes.ts';
 import { trainingRoutes } from './modules/training/routes.ts';
+import { credentialsRoutes } from './modules/certificates/credentials.routes.ts';
 import { authRoutes } from './modules/users/auth.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 
@@ -38,6 +43,10 @@ export function createApp(deps: AppDeps) {
   api.route('/', courseRoutes(deps));
   api.route('/', schedulingRoutes(deps));
   api.route('/', trainingRoutes(deps));
+  api.route('/', certificateRoutes(deps));
+  api.route('/', publicCertificateRoutes(deps));
+  api.route('/', statsRoutes(deps));
+  api.route('/', recordRoutes(deps));
 
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -71,6 +80,8 @@ export function createApp(deps: AppDeps) {
     return c.json({ error: { code: 'internal', message: 'Something went wrong on our side. It has been logged.' } }, 500);
   });
   app.route('/api', api);
+  // Public keys of the organisation's credentials, before the single-page app's catch-all.
+  app.route('/', credentialsRoutes(deps));
 
   if (deps.frontendDir && existsSync(join(deps.frontendDir, 'index.html'))) {
     const root = deps.frontendDir;

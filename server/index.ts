@@ -93,6 +93,13 @@ export async function startServer(options: { config?: Config; seed?: boolean; bu
     port = typeof address === 'object' && address ? address.port : config.PORT;
   }
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
+  // Links in mails, certificates, QR codes and credentials name the address this process really
+  // answers at: with PORT=0 (a free port) that is only known now. Routes read the config on each
+  // request; jobs read the environment.
+  if (!config.PUBLIC_URL) {
+    config.PUBLIC_URL = url;
+    process.env.PUBLIC_URL = url;
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

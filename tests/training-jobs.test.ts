@@ -15,8 +15,12 @@ describe('training in the organisation timezone, and the sweep as a pg-boss job'
   it('dates completions and due dates in the organisation timezone (a setting)', async () => {
     const admin = await signIn(t().client(), await createUser(t().db, { roles: ['system_manager'] }));
     const zone = 'Pacific/Kiritimati'; // UTC+14: its day is often not UTC's
+    const schedule = async () => (await t().database.sql`select cron, timezone from pgboss.schedule where name = 'training.sweep'`)[0];
+    expect(await schedule()).toEqual({ cron: '0 1 * * *', timezone: 'UTC' });
     const saved = await admin.patch('/api/settings', { organisationTimezone: zone, onboardingDueDays: 10 });
     expect(saved.status).toBe(200);
+    // The daily sweep moves with the setting: 01:00 in the organisation's timezone.
+    expect(await schedule()).toEqual({ cron: '0 1 * * *', timezone: zone });
     expect(saved.body).toMatchObject({ organisationTimezone: zone, onboardingDueDays: 10, recertificationWindowDays: 30 });
     expect((await admin.patch('/api/settings', { organisationTimezone: 'Mars/Olympus' })).status).toBe(400);
 

@@ -88,6 +88,58 @@ describe('the training sweep, recertification and reports', () => {
     expect(next.status).not.toBe('completed');
     expect(mine.find((a: { id: string }) => a.id === first.id).status).toBe('completed');
     expect(await mails(`training-recertification:${next.id}`)).toHaveLength(1);
+
+    // The new cycle starts the course afresh: progress 0, the lesson to do again, the first
+    // cycle's completion kept as history on its assignment.
+    const again = await signIn(t().client(), learnerUser);
+    const restarted = (await again.post(`/api/learn/lessons/${course.lessonIds[0]}/complete`)).body;
+    expect(t().relay.events.some((e) => e.name === 'enrollment.updated' && e.payload.userId === learnerUser.id && e.payload.progress === 0)).toBe(true);
+    expect(restarted).toMatchObject({ progress: 100, completedLessonIds: [course.lessonIds[0]] });
+    expect(restarted.cycleStartedAt).not.toBeNull();
+    mine = (await again.get('/api/me/training')).body.assignments;
+    expect(mine.find((a: { cycle: number }) => a.cycle === 2)).toMatchObject({ status: 'completed', completedOn: day(t().clock.now(), 0) });
+    expect(mine.find((a: { cycle: number }) => a.cycle === 1)).toMatchObject({ status: 'completed', completedOn });
+    t().clock.reset();
+  });
+
+  it('restarts the enrollment when a new cycle begins: progress 0, lessons to do again, quiz attempts counted afresh', async () => {
+    t().clock.reset();
+    const staff = await moderator();
+    const course = await createCourse(t().db, {
+      lessons: 1,
+      quizzes: [{ maxAttempts: 1, isRequired: true }],
+      title: 'Manual Handling',
+      settings: { isMandatory: true, validityDays: 40 },
+    });
+    const quiz = course.quizzes[0];
+    const rightAnswers = quiz.questions.map((q) => ({ questionId: q.id, optionIds: q.correctOptionIds }));
+    const pass = async (client: Awaited<ReturnType<typeof signIn>>) => {
+      const attempt = await client.post(`/api/learn/quizzes/${quiz.id}/attempts`);
+      expect(attempt.status).toBe(201);
+      return (await client.post(`/api/learn/submissions/${attempt.body.submissionId}/submit`, { answers: rightAnswers })).body;
+    };
+    const learnerUser = await createUser(t().db);
+    const learner = await signIn(t().client(), learnerUser);
+    await staff.post('/api/training/assignments', { userId: learnerUser.id, courseId: course.id, dueOn: day(t().clock.now(), 10) });
+    await learner.post(`/api/learn/lessons/${course.lessonIds[0]}/complete`);
+    await pass(learner);
+    expect((await learner.get(`/api/learn/courses/${course.id}`)).body.enrollment.progress).toBe(100);
+    expect((await learner.post(`/api/learn/quizzes/${quiz.id}/attempts`)).body.error.code).toBe('attempts_exhausted');
+
+    t().clock.advance(15 * DAY); // expiry 25 days away
+    const result = await sweep();
+    expect(result.renewals.map((r) => r.email)).toContain(learnerUser.email);
+    const learnerAgain = await signIn(t().client(), learnerUser);
+    const view = (await learnerAgain.get(`/api/learn/courses/${course.id}`)).body;
+    expect(view.enrollment).toMatchObject({ progress: 0, completedAt: null, completedLessonIds: [], passedQuizIds: [] });
+    // The quiz's one attempt is this cycle's to use again; passing it is half the course, not all.
+    expect((await learnerAgain.get(`/api/learn/quizzes/${quiz.id}`)).body).toMatchObject({ attemptsUsed: 0, attemptsLeft: 1, history: [] });
+    await pass(learnerAgain);
+    const half = (await learnerAgain.get(`/api/learn/courses/${course.id}`)).body.enrollment;
+    expect(half.progress).toBe(50);
+    // A second sweep does not restart it again.
+    await sweep();
+    expect((await learnerAgain.get(`/api/learn/courses/${course.id}`)).body.enrollment.progress).toBe(50);
     t().clock.reset();
   });
 

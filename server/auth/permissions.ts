@@ -85,6 +85,12 @@ export const permissionRules = {
   'certificateRequests.changeAfterCutoff': { roles: ['moderator', 'system_manager'] },
   /** Hear a course's slot board (`board:<id>`): its enrolled learners, its evaluators and runners, staff. */
   'slotBoard.watch': { roles: ['moderator', 'system_manager'], own: selfOrRunsIt },
+  /** Mark an evaluation Completed (pass or fail, rubric, notes): its assigned evaluator, or moderators. */
+  'certificateRequests.complete': { roles: ['moderator'], own: runsIt },
+  /** Edit a course's evaluation rubric: moderators, the course's owner and instructors. */
+  'evaluationRubric.manage': { roles: ['moderator'], own: runsIt },
+  /** A course's waitlist and every evaluator's board with counts: staff, the course's owner and instructors. */
+  'schedulingBoards.view': { roles: ['moderator', 'system_manager'], own: runsIt },
 
   // Mandatory training. Subject `userId` = the employee an assignment is for.
   /** Create one assignment, change due dates, see all assignments, compliance and exports. */
@@ -97,6 +103,32 @@ export const permissionRules = {
   'training.onboard': { scope: 'onboarding' },
   /** Import employees (create or update by email) from a CSV. */
   'employees.import': { roles: ['system_manager', 'moderator'], scope: 'users:write' },
+
+  // Certificates. Subject `userId` = the member a certificate is for; `ownerIds` = the course's evaluators.
+  /** Get Certified and see one's own certificates. */
+  'certificates.claim': { own: isSelf },
+  /** One certificate: its member, or staff. */
+  'certificates.view': { roles: ['moderator', 'system_manager'], own: isSelf },
+  /** Issue one by hand: staff, or an evaluator of that course (mapped, or named by a cohort taking it). */
+  'certificates.issue': { roles: ['moderator', 'system_manager'], own: runsIt },
+  /** Every certificate: lists, exports, bulk issuance, revocation, reissue. */
+  'certificates.manage': { roles: ['moderator', 'system_manager'] },
+  /** Certificate templates (look, wording, the site default). */
+  'certificateTemplates.manage': { roles: ['moderator', 'system_manager'] },
+
+  // Statistics, exports and the audit trail.
+  /** The statistics snapshot (compliance, activity, quiz scores, evaluations, progress). */
+  'stats.view': { roles: ['system_manager', 'moderator'] },
+  /** CSV exports of enrollments and quiz submissions: staff, or an integration with `reports:read`. */
+  'stats.export': { roles: ['system_manager', 'moderator'], scope: 'reports:read' },
+  /** Who did what, when. */
+  'audit.view': { roles: ['system_manager', 'moderator'] },
+
+  // HR files. Subject `userId` = the learner; `ownerIds` = the course's owner, instructors and evaluators.
+  /** Quiz submission and course quiz report PDFs: the learner, the course's runners and evaluators, staff, or an integration with `reports:read`. */
+  'quizReports.view': { roles: ['moderator', 'system_manager'], scope: 'reports:read', own: selfOrRunsIt },
+  /** One employee's evidence pack (certificates, quiz reports, assignment history): staff, or an integration with `reports:read`. */
+  'evidencePack.download': { roles: ['moderator', 'system_manager'], scope: 'reports:read' },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof permissionRules;

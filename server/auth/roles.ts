@@ -15,5 +15,5 @@ export const roleLabels: Record<Role, string> = {
 export const staffRoles: readonly Role[] = ['system_manager', 'moderator'];
 
 /** What an API key may be allowed to do; each endpoint that accepts keys names the scope it needs. */
-export const apiKeyScopes = ['users:read', 'users:write', 'training:assign', 'onboarding'] as const;
+export const apiKeyScopes = ['users:read', 'users:write', 'training:assign', 'onboarding', 'reports:read'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];

@@ -7,3 +7,5 @@ export * from '../modules/enrollment/schema.ts';
 export * from '../modules/cohorts/schema.ts';
 export * from '../modules/scheduling/schema.ts';
 export * from '../modules/training/schema.ts';
+export * from '../modules/certificates/schema.ts';
+export * from '../modules/certificates/keys.schema.ts';

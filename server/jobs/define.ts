@@ -20,8 +20,12 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType, Name extend
   schema: Schema;
   /** Must be idempotent: a retry or a second run leaves the same result as one run. */
   handler: (payload: z.infer<Schema>, context: JobContext) => Promise<void>;
-  /** Run on a schedule (cron syntax), in `tz` (IANA, default UTC). */
-  cron?: { expression: string; tz?: string };
+  /**
+   * Run on a schedule (cron syntax), in `tz`: an IANA zone (default UTC), or a function reading
+   * it from the database, e.g. the organisation's timezone setting (schedules are applied again
+   * with `JobQueue.refreshSchedules()` when that setting changes).
+   */
+  cron?: { expression: string; tz?: string | ((db: Database) => Promise<string>) };
   retry?: { limit: number; delaySeconds: number; backoff: boolean };
   expireInSeconds?: number;
 }

@@ -16,6 +16,8 @@ export interface EnqueueOptions {
 export interface JobQueue {
   send<N extends JobName>(name: N, payload: JobPayload<N>, options?: EnqueueOptions): Promise<string | null>;
   status(): { ok: boolean; role: 'all' | 'web' | 'worker'; working: boolean };
+  /** Applies every cron schedule again, e.g. after the organisation's timezone changed. Any node may call it. */
+  refreshSchedules(): Promise<void>;
   stop(options: { timeoutMs: number }): Promise<void>;
 }
 
@@ -81,16 +83,25 @@ export async function startJobQueue(options: {
     });
   }
 
+  // pg-boss keeps schedules in its table, so a schedule written by any node is kept by the
+  // workers; writing it again with a new zone replaces it.
+  async function applySchedules(): Promise<void> {
+    for (const definition of definitions) {
+      if (!definition.cron) continue;
+      const { expression, tz } = definition.cron;
+      const zone = typeof tz === 'function' ? await tz(options.context.db) : (tz ?? 'UTC');
+      await boss.schedule(definition.name, expression, {}, { tz: zone });
+    }
+  }
+
   if (works) {
     for (const definition of definitions) {
       await boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
         const payload = definition.schema.parse(job.data);
         await definition.handler(payload, { ...options.context, jobId: job.id });
       });
-      if (definition.cron) {
-        await boss.schedule(definition.name, definition.cron.expression, {}, { tz: definition.cron.tz ?? 'UTC' });
-      }
     }
+    await applySchedules();
   }
 
   return {
@@ -105,6 +116,7 @@ export async function startJobQueue(options: {
       });
     },
     status: () => ({ ok: healthy && !stopped, role, working: works }),
+    refreshSchedules: applySchedules,
     async stop({ timeoutMs }) {
       if (stopped) return;
       stopped = true;

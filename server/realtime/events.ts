@@ -1,10 +1,11 @@
 // Events the server pushes to browsers, shared by both sides. Payloads carry the new state of a
 // thing, never a delta, so a client that missed one is put right by the next or by a resync.
 import type { MailSummaryDto } from '../mail/dto.ts';
+import type { CertificateBatchProgressDto, CertificateDto, CertificationStateDto } from '../modules/certificates/dto.ts';
 import type { CohortDto } from '../modules/cohorts/dto.ts';
 import type { CourseDto } from '../modules/courses/dto.ts';
 import type { EnrollmentDto } from '../modules/enrollment/dto.ts';
-import type { BoardChangeDto, BoardRefreshDto, CertificateRequestDto } from '../modules/scheduling/dto.ts';
+import type { BoardChangeDto, BoardRefreshDto, CertificateRequestDto, WaitlistEntryDto } from '../modules/scheduling/dto.ts';
 import type { TrainingAssignmentDto } from '../modules/training/dto.ts';
 import type { UserDto } from '../modules/users/dto.ts';
 
@@ -25,10 +26,18 @@ export interface EventPayloads {
   'board.changed': BoardChangeDto;
   /** Availability or evaluators changed: these boards fetch their slots again. */
   'board.refresh': BoardRefreshDto;
-  /** A certificate request was booked, rescheduled or cancelled: its learner, its evaluator, staff. */
+  /** A certificate request was booked, rescheduled, cancelled or completed: its learner, its evaluator, the course's runners, staff. */
   'certificateRequest.updated': CertificateRequestDto;
+  /** A slot opened for a course this learner waits for: only the learner, in waitlist order. */
+  'waitlist.slotsAvailable': WaitlistEntryDto;
   /** A training assignment was created, its due date or status changed: its employee and staff. */
   'trainingAssignment.updated': TrainingAssignmentDto;
+  /** A certificate was issued, revoked or replaced: its member and the staff dashboard. */
+  'certificate.updated': { certificate: CertificateDto };
+  /** A member's certification state for a course changed (queued, issued, refused): only that member. */
+  'certification.updated': { state: CertificationStateDto; memberId: string };
+  /** A bulk issuance moved on: the staff member who started it. */
+  'certificateBatch.progress': CertificateBatchProgressDto;
 }
 
 export type EventName = keyof EventPayloads;

@@ -36,8 +36,13 @@ const routes: { [K in EventName]: (payload: EventPayloads[K]) => string[] } = {
   'cohort.updated': (cohort) => [rooms.cohort(cohort.id), ...staffRooms],
   'board.changed': (change) => [...change.courseIds.map(rooms.board), rooms.evaluator(change.evaluatorId), ...staffRooms],
   'board.refresh': (refresh) => [...refresh.courseIds.map(rooms.board), ...(refresh.evaluatorId ? [rooms.evaluator(refresh.evaluatorId)] : []), ...staffRooms],
-  'certificateRequest.updated': (request) => [rooms.user(request.memberId), rooms.evaluator(request.evaluatorId), ...staffRooms],
+  // Never the board rooms: enrolled learners hear those, and a request names its learner and outcome.
+  'certificateRequest.updated': (request) => [rooms.user(request.memberId), rooms.evaluator(request.evaluatorId), rooms.course(request.courseId), rooms.dashboard, ...staffRooms],
+  'waitlist.slotsAvailable': (entry) => [rooms.user(entry.memberId)],
   'trainingAssignment.updated': (assignment) => [rooms.user(assignment.userId), ...staffRooms],
+  'certificate.updated': ({ certificate }) => [rooms.user(certificate.memberId), rooms.dashboard],
+  'certification.updated': (update) => [rooms.user(update.memberId)],
+  'certificateBatch.progress': (progress) => (progress.requestedBy ? [rooms.user(progress.requestedBy)] : []),
 };
 
 /** Rooms a socket of a user holding `roles` joins. */

@@ -4,6 +4,7 @@ import type { Role } from '../auth/roles.ts';
 import type { Database } from '../db/client.ts';
 import { userRoles, users } from '../modules/users/schema.ts';
 import { settings } from '../modules/system/schema.ts';
+import { seedDemoCertificates } from './certificates.ts';
 import { seedDemoLearning } from './learning.ts';
 
 /** The demo organisation's people. Every account's password is `demoAccounts.password`. */
@@ -44,7 +45,8 @@ function learnerEmail(name: string): string {
 export async function seedDemoData(db: Database): Promise<boolean> {
   const people = await seedDemoPeople(db);
   const learning = await seedDemoLearning(db, ['student@demo.test', ...demoAccounts.learners.slice(0, 8).map(([name]) => learnerEmail(name))]);
-  return people || learning;
+  const certificates = await seedDemoCertificates(db);
+  return people || learning || certificates;
 }
 
 async function seedDemoPeople(db: Database): Promise<boolean> {

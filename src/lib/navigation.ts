@@ -22,13 +22,18 @@ export const navItems: readonly NavItem[] = [
   { href: '/catalogue', label: 'Catalogue', roles: learner },
   { href: '/cohorts', label: 'My cohorts', roles: learner, hiddenFor: cohortRunners },
   { href: '/evaluations', label: 'My evaluations', roles: learner },
+  { href: '/profile/certificates', label: 'Certificates', roles: learner, hiddenFor: staff },
   { href: '/author', label: 'Courses', roles: authors },
   { href: '/cohorts', label: 'Cohorts', roles: cohortRunners },
   { href: '/evaluator', label: 'Evaluations', roles: evaluators },
+  { href: '/scheduling/boards', label: 'Evaluation boards', roles: staff },
   { href: '/admin/users', label: 'Users', roles: systemManager },
   { href: '/admin/api-keys', label: 'API keys', roles: systemManager },
   { href: '/admin/settings', label: 'Settings', roles: systemManager },
   { href: '/training', label: 'Training', roles: staff },
+  { href: '/staff/certificates', label: 'Certificates', roles: staff },
+  { href: '/statistics', label: 'Statistics', roles: staff },
+  { href: '/audit', label: 'Audit', roles: staff },
   { href: '/mailbox', label: 'Mailbox', roles: staff },
 ];
 
@@ -38,6 +43,10 @@ const protectedRoutes: [string, readonly Role[]][] = [
   ['/admin', systemManager],
   ['/mailbox', staff],
   ['/training', staff],
+  ['/statistics', staff],
+  ['/audit', staff],
+  ['/scheduling', staff],
+  ['/staff', staff],
   ['/evaluator', evaluators],
 ];
 
@@ -54,6 +63,13 @@ const publicRoutes = new Set(['/login', '/signup']);
 
 export function isPublicRoute(routeId: string | null): boolean {
   return routeId !== null && publicRoutes.has(routeId);
+}
+
+/** Pages anyone may see, signed in or not (a certificate's verification page): never redirected. */
+const openRoutes = new Set(['/certificate/[publicId]']);
+
+export function isOpenRoute(routeId: string | null): boolean {
+  return routeId !== null && openRoutes.has(routeId);
 }
 
 /** The roles a route needs, or undefined when any signed-in person may see it. */

@@ -16,6 +16,8 @@ export const enrollmentSchema = z
     progress: z.number(),
     currentLessonId: z.uuid().nullable(),
     completedAt: z.string().nullable(),
+    /** Start of the current cycle after a recertification (null in the first cycle): earlier work is history. */
+    cycleStartedAt: z.string().nullable(),
     enrolledAt: z.string(),
     updatedAt: z.string(),
     completedLessonIds: z.array(z.uuid()),

@@ -72,7 +72,13 @@ export async function completeLesson(db: Database, input: { actor: Actor; lesson
         inserted = await tx
           .insert(lessonCompletions)
           .values({ enrollmentId: record.id, lessonId: lesson.id, completedAt: input.now })
-          .onConflictDoNothing()
+          // A completion from an earlier cycle is history: completing the lesson again in this
+          // cycle moves it to now; within one cycle a second completion changes nothing.
+          .onConflictDoUpdate({
+            target: [lessonCompletions.enrollmentId, lessonCompletions.lessonId],
+            set: { completedAt: input.now },
+            setWhere: record.cycleStartedAt ? sql`"lesson_completions"."completed_at" < ${record.cycleStartedAt.toISOString()}::timestamptz` : sql`false`,
+          })
           .returning({ lessonId: lessonCompletions.lessonId });
       } catch (error) {
         if (pgErrorCode(error) === pgErrors.foreignKeyViolation) throw new AppError('not_found', 'No such lesson.');

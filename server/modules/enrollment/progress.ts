@@ -41,7 +41,8 @@ export async function lockActiveEnrollment(tx: Executor, input: { userId: string
 /**
  * Sets progress (0–100, two decimals) of the course's active enrollments, or of those in
  * `enrollmentIds`, in one UPDATE: completed current lessons plus passed required quizzes over the
- * course's current lessons plus required quizzes. `completed_at` is set when progress first
+ * course's current lessons plus required quizzes, counting only the current cycle's (from
+ * `cycle_started_at`, set by recertification). `completed_at` is set when progress first
  * reaches 100 and cleared when it drops below. Returns the ids whose progress or completion changed.
  */
 export async function updateProgress(
@@ -61,8 +62,10 @@ export async function updateProgress(
       end as value
       from (
         select e.id,
-          (select count(*) from lesson_completions lc where lc.enrollment_id = e.id and lc.lesson_id = any(${sql.param(lessonIds)}::uuid[]))
-          + (select count(distinct qs.quiz_id) from quiz_submissions qs where qs.enrollment_id = e.id and qs.passed and qs.quiz_id = any(${sql.param(requiredQuizIds)}::uuid[])) as done
+          (select count(*) from lesson_completions lc where lc.enrollment_id = e.id and lc.lesson_id = any(${sql.param(lessonIds)}::uuid[])
+            and lc.completed_at >= coalesce(e.cycle_started_at, '-infinity'))
+          + (select count(distinct qs.quiz_id) from quiz_submissions qs where qs.enrollment_id = e.id and qs.passed and qs.quiz_id = any(${sql.param(requiredQuizIds)}::uuid[])
+            and qs.started_at >= coalesce(e.cycle_started_at, '-infinity')) as done
         from ${enrollments} e
         where e.course_id = ${input.courseId} and e.status = 'active' ${only}
       ) d

@@ -14,8 +14,9 @@ export const enrollmentFields = {
   userName: users.name,
   userEmail: users.email,
   courseTitle: courses.title,
-  completedLessonIds: sql<string[]>`coalesce((select array_agg(lc.lesson_id order by lc.completed_at, lc.lesson_id) from ${lessonCompletions} lc where lc.enrollment_id = ${enrollments.id}), '{}')`,
-  passedQuizIds: sql<string[]>`coalesce((select array_agg(distinct qs.quiz_id) from ${quizSubmissions} qs where qs.enrollment_id = ${enrollments.id} and qs.passed), '{}')`,
+  // Only the current cycle's completions and passes count (see `enrollments.cycle_started_at`).
+  completedLessonIds: sql<string[]>`coalesce((select array_agg(lc.lesson_id order by lc.completed_at, lc.lesson_id) from ${lessonCompletions} lc where lc.enrollment_id = ${enrollments.id} and lc.completed_at >= coalesce(${enrollments.cycleStartedAt}, '-infinity')), '{}')`,
+  passedQuizIds: sql<string[]>`coalesce((select array_agg(distinct qs.quiz_id) from ${quizSubmissions} qs where qs.enrollment_id = ${enrollments.id} and qs.passed and qs.started_at >= coalesce(${enrollments.cycleStartedAt}, '-infinity')), '{}')`,
   // Cohorts where the learner is a member and the course is one of the cohort's courses.
   cohortIds: sql<string[]>`coalesce((select array_agg(cm.cohort_id order by cm.cohort_id) from ${cohortMembers} cm join ${cohortCourses} cc on cc.cohort_id = cm.cohort_id and cc.course_id = ${enrollments.courseId} where cm.user_id = ${enrollments.userId}), '{}')`,
 };
@@ -44,6 +45,7 @@ export function toEnrollmentDto(row: EnrollmentRow): EnrollmentDto {
     progress: Number(e.progress),
     currentLessonId: e.currentLessonId,
     completedAt: iso(e.completedAt),
+    cycleStartedAt: iso(e.cycleStartedAt),
     enrolledAt: iso(e.enrolledAt),
     updatedAt: iso(e.updatedAt),
     completedLessonIds: row.completedLessonIds,
@@ -87,18 +89,32 @@ export async function requireActiveEnrollment(db: Executor, input: { userId: str
   return row;
 }
 
-/** Lesson ids this enrollment has completed. */
+/** Instants from which this enrollment's completions and attempts count: the current cycle's start. */
+const cycleStart = (enrollmentId: string) =>
+  sql`coalesce((select "enrollments"."cycle_started_at" from ${enrollments} where "enrollments"."id" = ${enrollmentId}), '-infinity')`;
+
+/** Lesson ids this enrollment has completed in its current cycle. */
 export async function completedLessons(db: Executor, enrollmentId: string): Promise<Set<string>> {
-  const rows = await db.select({ lessonId: lessonCompletions.lessonId }).from(lessonCompletions).where(eq(lessonCompletions.enrollmentId, enrollmentId));
+  const rows = await db
+    .select({ lessonId: lessonCompletions.lessonId })
+    .from(lessonCompletions)
+    .where(and(eq(lessonCompletions.enrollmentId, enrollmentId), sql`${lessonCompletions.completedAt} >= ${cycleStart(enrollmentId)}`));
   return new Set(rows.map((r) => r.lessonId));
 }
 
-/** Quiz ids among `quizIds` this enrollment has passed at least once. */
+/** Quiz ids among `quizIds` this enrollment has passed at least once in its current cycle. */
 export async function passedQuizzes(db: Executor, enrollmentId: string, quizIds: readonly string[]): Promise<Set<string>> {
   if (!quizIds.length) return new Set();
   const rows = await db
     .selectDistinct({ quizId: quizSubmissions.quizId })
     .from(quizSubmissions)
-    .where(and(eq(quizSubmissions.enrollmentId, enrollmentId), eq(quizSubmissions.passed, true), inArray(quizSubmissions.quizId, [...quizIds])));
+    .where(
+      and(
+        eq(quizSubmissions.enrollmentId, enrollmentId),
+        eq(quizSubmissions.passed, true),
+        inArray(quizSubmissions.quizId, [...quizIds]),
+        sql`${quizSubmissions.startedAt} >= ${cycleStart(enrollmentId)}`,
+      ),
+    );
   return new Set(rows.map((r) => r.quizId));
 }

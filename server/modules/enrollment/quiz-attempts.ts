@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { authorize, requireUser, type Actor } from '../../auth/permissions.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { AppError, pgErrorCode, pgErrors } from '../../errors.ts';
@@ -23,13 +23,16 @@ type SubmissionRow = typeof quizSubmissions.$inferSelect;
 export async function quizView(db: Database, input: { actor: Actor; quizId: string; now: Date }): Promise<LearnQuizDto> {
   const actor = requireUser(authorize(input.actor, 'learning.participate'));
   const quiz = await loadQuiz(db, input.quizId);
-  await requireActiveEnrollment(db, { userId: actor.userId, courseId: quiz.courseId });
+  const enrollment = await requireActiveEnrollment(db, { userId: actor.userId, courseId: quiz.courseId });
   await closeExpiredAttempts(db, { quiz, userId: actor.userId, now: input.now });
-  const rows = await db
-    .select()
-    .from(quizSubmissions)
-    .where(and(eq(quizSubmissions.quizId, quiz.id), eq(quizSubmissions.userId, actor.userId)))
-    .orderBy(asc(quizSubmissions.attempt));
+  // Attempts of earlier cycles (before a recertification) are history; this cycle starts afresh.
+  const rows = (
+    await db
+      .select()
+      .from(quizSubmissions)
+      .where(and(eq(quizSubmissions.quizId, quiz.id), eq(quizSubmissions.userId, actor.userId)))
+      .orderBy(asc(quizSubmissions.attempt))
+  ).filter((row) => !enrollment.cycleStartedAt || row.startedAt >= enrollment.cycleStartedAt);
   const history = rows.filter((row) => row.submittedAt).map(toSummary);
   const open = rows.find((row) => !row.submittedAt);
   const best = [...history].sort((a, b) => (b.percentage ?? 0) - (a.percentage ?? 0) || a.attempt - b.attempt)[0] ?? null;
@@ -58,7 +61,15 @@ export async function startAttempt(db: Database, input: { actor: Actor; quizId: 
     const [open] = await tx.select().from(quizSubmissions).where(and(mine, isNull(quizSubmissions.submittedAt)));
     if (open) return { attempt: started(open, quiz), created: false };
     if (!quiz.questions.length) throw new AppError('conflict', 'This quiz has no questions yet.');
-    const [{ used }] = await tx.select({ used: count() }).from(quizSubmissions).where(mine);
+    // The limit counts this cycle's attempts; numbers go on from the last attempt of any cycle.
+    const cycleStart = enrollment.cycleStartedAt?.toISOString() ?? '-infinity';
+    const [{ used, last }] = await tx
+      .select({
+        used: sql<number>`(count(*) filter (where ${quizSubmissions.startedAt} >= ${cycleStart}::timestamptz))::int`,
+        last: sql<number>`coalesce(max(${quizSubmissions.attempt}), 0)::int`,
+      })
+      .from(quizSubmissions)
+      .where(mine);
     if (quiz.maxAttempts !== null && used >= quiz.maxAttempts) {
       throw new AppError('attempts_exhausted', `You have used all ${quiz.maxAttempts} attempts at this quiz.`, { maxAttempts: quiz.maxAttempts });
     }
@@ -69,7 +80,7 @@ export async function startAttempt(db: Database, input: { actor: Actor; quizId: 
           quizId: quiz.id,
           enrollmentId: enrollment.id,
           userId: actor.userId,
-          attempt: used + 1,
+          attempt: last + 1,
           startedAt: input.now,
           deadlineAt: quiz.timeLimitSeconds === null ? null : new Date(input.now.getTime() + quiz.timeLimitSeconds * 1000),
         })

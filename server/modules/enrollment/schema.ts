@@ -22,6 +22,12 @@ export const enrollments = pgTable(
     progress: numeric('progress', { precision: 5, scale: 2, mode: 'number' }).notNull().default(0),
     currentLessonId: uuid('current_lesson_id').references(() => lessons.id, { onDelete: 'set null' }),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    /**
+     * When the current cycle began (recertification): lesson completions and quiz attempts before
+     * it belong to earlier cycles and are kept as history, but count neither for progress nor
+     * against attempt limits. Null: the enrollment's first cycle, everything counts.
+     */
+    cycleStartedAt: timestamp('cycle_started_at', { withTimezone: true }),
     enrolledBy: uuid('enrolled_by').references(() => users.id, { onDelete: 'set null' }),
     enrolledAt: timestamp('enrolled_at', { withTimezone: true }).notNull().defaultNow(),
     removedAt: timestamp('removed_at', { withTimezone: true }),

@@ -12,7 +12,10 @@ import { boardRefresh } from './board.ts';
 import type { AvailabilityDto, AvailabilityInput, UnavailabilityDto } from './dto.ts';
 import { coursesServedBy, loadPlans, weeklyRangeDto } from './queries.ts';
 import { availabilityRanges, evaluatorSettings, evaluatorSlotLengths, evaluatorUnavailability } from './schema.ts';
-import { formatMinute, minuteOfDay, overlappingRanges } from './slots.ts';
+import { formatMinute, minuteOfDay, overlappingRanges, type WeeklyRange } from './slots.ts';
+import { queueWaitlistOpening } from './waitlist.ts';
+import type { JobQueue } from '../../jobs/queue.ts';
+import type { EvaluatorPlan } from './queries.ts';
 
 /** Checks `evaluatorAvailability.manage` (the evaluator themself, or staff) and loads the person; 404 when unknown. */
 async function authorizeEvaluator(db: Executor, actor: Actor, evaluatorId: string): Promise<UserDto> {
@@ -59,13 +62,17 @@ async function loadAvailability(db: Executor, user: UserDto): Promise<Availabili
  * Overlapping weekly ranges are refused by the exclusion constraint `availability_ranges_no_overlap`
  * (400, naming the ranges). Boards of the courses they serve are told to fetch their slots again.
  */
-export async function saveAvailability(db: Database, input: { actor: Actor; evaluatorId: string; availability: AvailabilityInput; now: Date }): Promise<Outcome<AvailabilityDto>> {
+export async function saveAvailability(
+  db: Database,
+  input: { actor: Actor; evaluatorId: string; availability: AvailabilityInput; now: Date; jobs: JobQueue; baseUrl: string | null },
+): Promise<Outcome<AvailabilityDto>> {
   const user = await authorizeEvaluator(db, input.actor, input.evaluatorId);
   assertEvaluator(user);
   const { availability } = input;
   const weekly = availability.weekly.map((r) => ({ weekday: r.weekday, startMinute: minuteOfDay(r.start), endMinute: minuteOfDay(r.end) }));
   try {
     await db.transaction(async (tx) => {
+      const before = (await loadPlans(tx, [user.id])).get(user.id);
       const values = { timezone: availability.timezone, bufferMinutes: availability.bufferMinutes, meetingLink: availability.meetingLink, updatedAt: input.now };
       await tx.insert(evaluatorSettings).values({ evaluatorId: user.id, ...values }).onConflictDoUpdate({ target: evaluatorSettings.evaluatorId, set: values });
       await tx.delete(availabilityRanges).where(eq(availabilityRanges.evaluatorId, user.id));
@@ -76,6 +83,9 @@ export async function saveAvailability(db: Database, input: { actor: Actor; eval
       const lengths = Object.entries(availability.slotMinutesByCourse);
       if (lengths.length) await tx.insert(evaluatorSlotLengths).values(lengths.map(([courseId, slotMinutes]) => ({ evaluatorId: user.id, courseId, slotMinutes })));
       await recordAudit(tx, { actor: input.actor, action: 'evaluator_availability_saved', subjectType: 'user', subjectId: user.id, details: { ...availability } });
+      if (availabilityGrew(before, { ...availability, weekly })) {
+        await queueWaitlistOpening(tx, { jobs: input.jobs, courseIds: await coursesServedBy(tx, user.id), reason: 'availability', now: input.now, baseUrl: input.baseUrl });
+      }
     });
   } catch (error) {
     if (pgErrorCode(error) === pgErrors.exclusionViolation && pgConstraint(error) === 'availability_ranges_no_overlap') {
@@ -89,6 +99,28 @@ export async function saveAvailability(db: Database, input: { actor: Actor; eval
     throw error;
   }
   return outcome(await loadAvailability(db, user), [await boardRefresh(db, { evaluatorId: user.id, now: input.now })]);
+}
+
+/** Minutes of `range` that none of `others` (same weekday) covers. */
+function uncoveredMinutes(range: WeeklyRange, others: readonly WeeklyRange[]): number {
+  let uncovered = 0;
+  for (let minute = range.startMinute; minute < range.endMinute; minute++) {
+    if (!others.some((o) => o.weekday === range.weekday && o.startMinute <= minute && minute < o.endMinute)) uncovered++;
+  }
+  return uncovered;
+}
+
+/**
+ * Might the new availability offer time the old did not? New weekly hours, a shorter buffer,
+ * another zone or changed slot lengths: then waitlisted learners are told (they check the board).
+ */
+function availabilityGrew(before: EvaluatorPlan | undefined, after: { timezone: string; bufferMinutes: number; weekly: WeeklyRange[]; slotMinutesByCourse: Record<string, number> }): boolean {
+  if (!after.weekly.length) return false;
+  if (!before) return true;
+  if (before.timezone !== after.timezone || after.bufferMinutes < before.bufferMinutes) return true;
+  const lengths = Object.entries(after.slotMinutesByCourse);
+  if (lengths.length !== before.slotMinutesByCourse.size || lengths.some(([courseId, minutes]) => before.slotMinutesByCourse.get(courseId) !== minutes)) return true;
+  return after.weekly.some((range) => uncoveredMinutes(range, before.schedule.weekly) > 0);
 }
 
 function toUnavailabilityDto(row: typeof evaluatorUnavailability.$inferSelect): UnavailabilityDto {
@@ -116,7 +148,10 @@ export async function addUnavailability(
   return outcome(toUnavailabilityDto(row), [await boardRefresh(db, { evaluatorId: user.id, now: input.now })]);
 }
 
-export async function removeUnavailability(db: Database, input: { actor: Actor; evaluatorId: string; rangeId: string; now: Date }): Promise<Outcome<null>> {
+export async function removeUnavailability(
+  db: Database,
+  input: { actor: Actor; evaluatorId: string; rangeId: string; now: Date; jobs: JobQueue; baseUrl: string | null },
+): Promise<Outcome<null>> {
   await authorizeEvaluator(db, input.actor, input.evaluatorId);
   const removed = await db.transaction(async (tx) => {
     const [row] = await tx
@@ -125,6 +160,7 @@ export async function removeUnavailability(db: Database, input: { actor: Actor; 
       .returning();
     if (!row) throw new AppError('not_found', 'No such unavailability.');
     await recordAudit(tx, { actor: input.actor, action: 'evaluator_unavailability_removed', subjectType: 'user', subjectId: input.evaluatorId, details: { startsOn: row.startsOn, endsOn: row.endsOn } });
+    await queueWaitlistOpening(tx, { jobs: input.jobs, courseIds: await coursesServedBy(tx, input.evaluatorId), reason: 'unavailability_removed', now: input.now, baseUrl: input.baseUrl });
     return row;
   });
   return outcome(null, [await boardRefresh(db, { evaluatorId: removed.evaluatorId, now: input.now })]);

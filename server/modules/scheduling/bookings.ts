@@ -12,10 +12,11 @@ import { boardChange } from './board.ts';
 import type { CertificateRequestDto } from './dto.ts';
 import { noticeFor } from './notices.ts';
 import { assertEligible, isOfferFree, LOAD_WINDOW_MS, loadLearnerContext, nearestFreeSlot, offersAt, pickOffer, type LearnerContext, type Offer } from './offers.ts';
-import { loadBookings, pendingLoad } from './queries.ts';
+import { coursesServedBy, loadBookings, pendingLoad } from './queries.ts';
 import { queueReminder } from './reminders.ts';
 import { loadRequest, requestSubject } from './requests.ts';
 import { certificateRequests } from './schema.ts';
+import { leaveWaitlistOnBooking, queueWaitlistOpening } from './waitlist.ts';
 
 /** Namespace of the per-evaluator booking lock (`pg_advisory_xact_lock(namespace, hashtext(evaluatorId))`). */
 const EVALUATOR_LOCK = 727_020;
@@ -68,7 +69,7 @@ export async function bookSlot(db: Database, input: ChangeDeps & { actor: Actor;
   if (!offers.length) throw await slotError(db, context, startsAt, 'slot_unavailable');
 
   try {
-    return await retryOnDeadlock(() =>
+    return await withOfferAttempts(offers.length, () =>
       db.transaction(async (tx) => {
         const offer = await takeFreeOffer(tx, { context, offers, startsAt });
         const [row] = await tx
@@ -86,6 +87,8 @@ export async function bookSlot(db: Database, input: ChangeDeps & { actor: Actor;
             updatedAt: input.now,
           })
           .returning({ id: certificateRequests.id });
+        // The learner got a slot: off the waitlist, in the same transaction (the first to book wins).
+        await leaveWaitlistOnBooking(tx, { memberId: actor.userId, courseId: context.course.id });
         await recordAudit(tx, { actor, action: 'certificate_request_booked', subjectType: 'certificate_request', subjectId: row.id, details: { startsAt: input.startsAt, evaluatorId: offer.plan.evaluatorId } });
         const request = await loadRequest(tx, row.id);
         await input.jobs.send('scheduling.request-notice', await noticeFor(tx, { request, change: 'booked', baseUrl: input.baseUrl }), { tx });
@@ -113,7 +116,7 @@ export async function rescheduleRequest(db: Database, input: ChangeDeps & { acto
   if (!offers.length) throw await slotError(db, context, startsAt, 'slot_unavailable');
 
   try {
-    return await retryOnDeadlock(() =>
+    return await withOfferAttempts(offers.length, () =>
       db.transaction(async (tx) => {
         const before = await lockRequest(tx, input.requestId);
         authorizeChange(input.actor, before, { now: input.now, noticeHours: context.noticeHours });
@@ -142,6 +145,10 @@ export async function rescheduleRequest(db: Database, input: ChangeDeps & { acto
         const notice = await noticeFor(tx, { request, change: 'rescheduled', baseUrl: input.baseUrl, previous: before });
         await input.jobs.send('scheduling.request-notice', notice, { tx });
         await queueReminder(tx, { jobs: input.jobs, request, now: input.now, baseUrl: input.baseUrl });
+        // Freed time inside the notice can no longer be booked: nobody is told about it.
+        if (before.startsAt.getTime() >= context.earliest) {
+          await queueWaitlistOpening(tx, { jobs: input.jobs, courseIds: await freedFor(tx, before), reason: 'reschedule', now: input.now, baseUrl: input.baseUrl });
+        }
         return outcome(request, [
           await boardChange(tx, { ...before, state: 'free', requestId: before.id }),
           await boardChange(tx, { ...request, state: 'booked', requestId: request.id }),
@@ -168,6 +175,9 @@ export async function cancelRequest(db: Database, input: ChangeDeps & { actor: A
     await recordAudit(tx, { actor: input.actor, action: 'certificate_request_cancelled', subjectType: 'certificate_request', subjectId: before.id, details: { reason: input.reason ?? null } });
     const request = await loadRequest(tx, before.id);
     await input.jobs.send('scheduling.request-notice', await noticeFor(tx, { request, change: 'cancelled', baseUrl: input.baseUrl }), { tx });
+    if (before.startsAt.getTime() >= input.now.getTime() + settings.minimumNoticeHours * HOUR_MS) {
+      await queueWaitlistOpening(tx, { jobs: input.jobs, courseIds: await freedFor(tx, before), reason: 'cancellation', now: input.now, baseUrl: input.baseUrl });
+    }
     return outcome(request, await cancellationEvents(tx, request));
   });
 }
@@ -175,6 +185,11 @@ export async function cancelRequest(db: Database, input: ChangeDeps & { actor: A
 /** What a cancellation tells: its slot free again on the boards, and the request's new state. Shared with the stale-request sweep. */
 export async function cancellationEvents(tx: Executor, request: CertificateRequestDto): Promise<DomainEvent[]> {
   return [await boardChange(tx, { ...request, state: 'free', requestId: request.id }), domainEvent('certificateRequest.updated', request)];
+}
+
+/** The courses whose learners may take a slot freed on this request's evaluator (its own first). */
+async function freedFor(tx: Executor, request: { courseId: string; evaluatorId: string }): Promise<string[]> {
+  return [...new Set([request.courseId, ...(await coursesServedBy(tx, request.evaluatorId))])];
 }
 
 type RequestState = { memberId: string; evaluatorId: string; status: string; startsAt: Date | string };
@@ -197,20 +212,46 @@ async function lockRequest(tx: Executor, requestId: string) {
 }
 
 /**
- * Under the locks of every evaluator offering the start (and the request's current one), the
- * offer the server assigns among those still free: the current evaluator when a reschedule can
- * stay with them, else the least booked in the coming weeks. Throws `slot_taken` when none is free.
+ * The offer the server assigns for this start, taken under its evaluator's lock: the current
+ * evaluator when a reschedule can stay with them, else the least booked in the coming weeks
+ * among those free. Which offers are free is read first without any lock, so once a start is
+ * booked out every later request answers `slot_taken` at once, never queueing; then only the
+ * chosen evaluator is locked (with the request's current one, in key order) and their bookings
+ * read again, so bookings with different evaluators run side by side. When someone booked the
+ * chosen evaluator in between, `OfferLost` makes `withOfferAttempts` run the transaction again,
+ * and the fresh read then picks another evaluator. Throws `slot_taken` when none is free.
  */
 async function takeFreeOffer(tx: Executor, input: { context: LearnerContext; offers: Offer[]; startsAt: number; current?: { id: string; evaluatorId: string } }): Promise<Offer> {
   const ids = input.offers.map((o) => o.plan.evaluatorId);
-  await lockEvaluators(tx, input.current ? [...ids, input.current.evaluatorId] : ids);
-  const bookings = await loadBookings(tx, { evaluatorIds: ids, from: input.startsAt - DAY_MS, to: input.startsAt + DAY_MS, exceptRequestId: input.current?.id });
-  const free = input.offers.filter((offer) => isOfferFree(offer, bookings));
+  const around = { from: input.startsAt - DAY_MS, to: input.startsAt + DAY_MS, exceptRequestId: input.current?.id };
+  const seen = await loadBookings(tx, { evaluatorIds: ids, ...around });
+  const free = input.offers.filter((offer) => isOfferFree(offer, seen));
   if (!free.length) throw new AppError('slot_taken', 'This slot has just been taken.');
   const staying = input.current && free.find((o) => o.plan.evaluatorId === input.current!.evaluatorId);
-  if (staying) return staying;
-  const load = free.length > 1 ? await pendingLoad(tx, { evaluatorIds: ids, from: input.context.now, to: input.context.now + LOAD_WINDOW_MS }) : new Map<string, number>();
-  return pickOffer(free, load);
+  const load = !staying && free.length > 1 ? await pendingLoad(tx, { evaluatorIds: ids, from: input.context.now, to: input.context.now + LOAD_WINDOW_MS }) : new Map<string, number>();
+  const chosen = staying ?? pickOffer(free, load);
+  await lockEvaluators(tx, input.current ? [chosen.plan.evaluatorId, input.current.evaluatorId] : [chosen.plan.evaluatorId]);
+  const now = await loadBookings(tx, { evaluatorIds: [chosen.plan.evaluatorId], ...around });
+  if (!isOfferFree(chosen, now)) throw new OfferLost();
+  return chosen;
+}
+
+/** The chosen evaluator was booked between the unlocked read and the lock: try again. */
+class OfferLost extends Error {}
+
+/**
+ * Runs a booking transaction again when it lost its chosen offer (at most once per offer, so it
+ * ends) or when PostgreSQL broke a deadlock; then `slot_taken` if the offers ran out.
+ */
+async function withOfferAttempts<T>(offers: number, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await retryOnDeadlock(attempt);
+    } catch (error) {
+      if (!(error instanceof OfferLost)) throw error;
+      if (tries >= offers) throw new AppError('slot_taken', 'This slot has just been taken.');
+    }
+  }
 }
 
 async function translateBookingError(db: Executor, error: unknown, context: LearnerContext, startsAt: number): Promise<unknown> {

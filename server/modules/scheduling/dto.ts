@@ -107,6 +107,11 @@ export const certificateRequestSchema = z
     cancelledAt: z.string().nullable(),
     cancelledBy: z.uuid().nullable(),
     cancelReason: z.string().nullable(),
+    /** Scores per rubric criterion key, once completed. */
+    rubricScores: z.record(z.string(), z.number().int()).nullable(),
+    notes: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    completedBy: z.uuid().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -135,3 +140,105 @@ export interface BoardRefreshDto {
   evaluatorId: string | null;
   changedAt: string;
 }
+
+// Outcomes: the rubric and completing an evaluation.
+export const rubricCriterionSchema = z.object({ key: z.string(), name: z.string(), maxScore: z.number().int() }).meta({ id: 'RubricCriterion' });
+export type RubricCriterionDto = z.infer<typeof rubricCriterionSchema>;
+export const rubricSchema = z
+  .object({ courseId: z.uuid(), criteria: z.array(rubricCriterionSchema), updatedAt: z.string().nullable() })
+  .meta({ id: 'EvaluationRubric' });
+export type RubricDto = z.infer<typeof rubricSchema>;
+export const rubricInput = z
+  .object({ criteria: z.array(z.object({ name: z.string().trim().min(1).max(120), maxScore: z.number().int().min(1).max(100) })).max(20) })
+  .refine((rubric) => new Set(rubric.criteria.map((c) => c.name.toLowerCase())).size === rubric.criteria.length, { message: 'Two criteria have the same name', path: ['criteria'] })
+  .meta({ id: 'EvaluationRubricInput' });
+export type RubricInput = z.infer<typeof rubricInput>;
+
+export const completeInput = z
+  .object({
+    outcome: z.enum(['pass', 'fail']),
+    /** A score for every criterion of the course's rubric, by its key. */
+    rubricScores: z.record(z.string(), z.number().int().min(0)).default({}),
+    notes: z.string().trim().max(5000).default(''),
+  })
+  .meta({ id: 'CompleteEvaluationInput' });
+export type CompleteInput = z.infer<typeof completeInput>;
+
+export const quizResultSchema = z.object({
+  quizId: z.uuid(),
+  title: z.string(),
+  isRequired: z.boolean(),
+  passPercentage: z.number(),
+  attempts: z.number().int(),
+  bestPercentage: z.number().nullable(),
+  passed: z.boolean(),
+  lastSubmittedAt: z.string().nullable(),
+  /** The submitted attempt with the best score (the latest of equal ones): its report PDF. */
+  bestSubmissionId: z.uuid().nullable(),
+});
+export type QuizResultDto = z.infer<typeof quizResultSchema>;
+
+export const evaluationDetailSchema = z
+  .object({
+    request: certificateRequestSchema,
+    learner: z.object({ id: z.uuid(), name: z.string(), email: z.string(), timezone: z.string() }),
+    progress: z.number().nullable(),
+    quizResults: z.array(quizResultSchema),
+    /** Required quizzes the learner has not passed: a pass is refused while this is not empty. */
+    missingQuizIds: z.array(z.uuid()),
+    rubric: z.array(rubricCriterionSchema),
+    /** May the viewer mark it Completed (the assigned evaluator or a moderator)? */
+    canComplete: z.boolean(),
+    /** The earliest instant it may be marked Completed: its start minus a small margin. */
+    completableFrom: z.string(),
+  })
+  .meta({ id: 'EvaluationDetail' });
+export type EvaluationDetailDto = z.infer<typeof evaluationDetailSchema>;
+
+// Waitlist.
+export const waitlistEntrySchema = z
+  .object({
+    id: z.uuid(),
+    courseId: z.uuid(),
+    courseTitle: z.string(),
+    memberId: z.uuid(),
+    memberName: z.string(),
+    /** 1 = first in line (order of joining). */
+    position: z.number().int(),
+    joinedAt: z.string(),
+    notifiedAt: z.string().nullable(),
+  })
+  .meta({ id: 'WaitlistEntry' });
+export type WaitlistEntryDto = z.infer<typeof waitlistEntrySchema>;
+export const myWaitlistSchema = z.object({ entry: waitlistEntrySchema.nullable() }).meta({ id: 'MyWaitlistEntry' });
+export type MyWaitlistDto = z.infer<typeof myWaitlistSchema>;
+export const waitlistSchema = z.object({ courseId: z.uuid(), entries: z.array(waitlistEntrySchema) }).meta({ id: 'Waitlist' });
+export type WaitlistDto = z.infer<typeof waitlistSchema>;
+
+// Moderator boards: every evaluator of a course or cohort, with counts.
+export const boardsQuery = z
+  .object({ courseId: z.uuid().optional(), cohortId: z.uuid().optional() })
+  .refine((q) => Boolean(q.courseId) !== Boolean(q.cohortId), { message: 'Give a courseId or a cohortId', path: ['courseId'] });
+export const boardCountsSchema = z.object({
+  /** Pending requests. */
+  booked: z.number().int(),
+  /** Free slots from now (after the minimum notice) to the horizon or the cohort's evaluation end. */
+  free: z.number().int(),
+  completed: z.number().int(),
+  passed: z.number().int(),
+  failed: z.number().int(),
+});
+export type BoardCountsDto = z.infer<typeof boardCountsSchema>;
+export const evaluatorBoardsSchema = z
+  .object({
+    scope: z.object({ kind: z.enum(['course', 'cohort']), id: z.uuid(), title: z.string() }),
+    /** The courses whose board rooms carry this view's changes. */
+    courseIds: z.array(z.uuid()),
+    evaluators: z.array(
+      z.object({ evaluatorId: z.uuid(), name: z.string(), timezone: z.string(), configured: z.boolean(), courseIds: z.array(z.uuid()), counts: boardCountsSchema }),
+    ),
+    totals: boardCountsSchema,
+    countedAt: z.string(),
+  })
+  .meta({ id: 'EvaluatorBoards' });
+export type EvaluatorBoardsDto = z.infer<typeof evaluatorBoardsSchema>;

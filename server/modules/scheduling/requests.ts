@@ -46,6 +46,10 @@ async function selectRequests(db: Executor, where: SQL | undefined, order: SQL[]
     cancelledAt: iso(r.cancelledAt),
     cancelledBy: r.cancelledBy,
     cancelReason: r.cancelReason,
+    rubricScores: r.rubricScores ?? null,
+    notes: r.notes,
+    completedAt: iso(r.completedAt),
+    completedBy: r.completedBy,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
   }));

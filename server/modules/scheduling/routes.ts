@@ -25,6 +25,7 @@ import {
 } from './dto.ts';
 import { listCourseEvaluators, setCourseEvaluators } from './evaluators.ts';
 import { listSlots } from './offers.ts';
+import { schedulingOutcomeRoutes } from './outcome-routes.ts';
 import { getRequest, listEvaluatorRequests, listMyRequests } from './requests.ts';
 
 export function schedulingRoutes(deps: AppDeps) {
@@ -46,7 +47,7 @@ export function schedulingRoutes(deps: AppDeps) {
   );
   router.openapi(
     createRoute({ method: 'put', path: '/evaluators/{id}/availability', tags: evaluatorTags, summary: 'Replace an evaluator’s weekly hours and settings', request: { params: idParam, ...jsonBody(availabilityInput) }, responses: ok(availabilitySchema, 'The availability') }),
-    async (c) => c.json(deps.relay.deliver(await saveAvailability(deps.db, { actor: actorOf(c), evaluatorId: c.req.valid('param').id, availability: c.req.valid('json'), now: now() })), 200),
+    async (c) => c.json(deps.relay.deliver(await saveAvailability(deps.db, { actor: actorOf(c), evaluatorId: c.req.valid('param').id, availability: c.req.valid('json'), ...changeDeps() })), 200),
   );
   router.openapi(createRoute({ method: 'get', path: '/evaluators/{id}/unavailability', tags: evaluatorTags, summary: 'An evaluator’s days off', request: { params: idParam }, responses: ok(unavailabilityListSchema, 'Days off') }), async (c) =>
     c.json(await listUnavailability(deps.db, { actor: actorOf(c), evaluatorId: c.req.valid('param').id }), 200),
@@ -59,7 +60,7 @@ export function schedulingRoutes(deps: AppDeps) {
     createRoute({ method: 'delete', path: '/evaluators/{id}/unavailability/{rangeId}', tags: evaluatorTags, summary: 'Remove days off', request: { params: unavailabilityParams }, responses: { 204: noContent, ...errorResponses } }),
     async (c) => {
       const { id, rangeId } = c.req.valid('param');
-      deps.relay.deliver(await removeUnavailability(deps.db, { actor: actorOf(c), evaluatorId: id, rangeId, now: now() }));
+      deps.relay.deliver(await removeUnavailability(deps.db, { actor: actorOf(c), evaluatorId: id, rangeId, ...changeDeps() }));
       return c.body(null, 204);
     },
   );
@@ -92,5 +93,6 @@ export function schedulingRoutes(deps: AppDeps) {
     async (c) => c.json(deps.relay.deliver(await rescheduleRequest(deps.db, { actor: actorOf(c), requestId: c.req.valid('param').id, startsAt: c.req.valid('json').startsAt, ...changeDeps() })), 200),
   );
 
+  router.route('/', schedulingOutcomeRoutes(deps));
   return router;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { cohorts } from '../cohorts/schema.ts';
 import { courses } from '../courses/schema.ts';
 import { users } from '../users/schema.ts';
@@ -107,6 +107,9 @@ export const certificateRequests = pgTable(
     cancelledBy: uuid('cancelled_by').references(() => users.id, { onDelete: 'set null' }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     cancelReason: text('cancel_reason'),
+    /** When the evaluator marked it Completed, and who did (the evaluator or a moderator). */
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    completedBy: uuid('completed_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -119,5 +122,45 @@ export const certificateRequests = pgTable(
     check('certificate_requests_cancelled_has_time', sql`(${t.status} = 'cancelled') = (${t.cancelledAt} is not null)`),
     check('certificate_requests_outcome_when_completed', sql`${t.outcome} is null or ${t.status} = 'completed'`),
     check('certificate_requests_sequence_nonnegative', sql`${t.icsSequence} >= 0`),
+    check('certificate_requests_completed_has_outcome', sql`(${t.status} = 'completed') = (${t.outcome} is not null and ${t.completedAt} is not null)`),
   ],
+);
+
+/** One criterion of a course's evaluation rubric: evaluators score it from 0 to `maxScore`. */
+export interface RubricCriterion {
+  /** Stable key of the criterion; scores are stored under it. */
+  key: string;
+  name: string;
+  maxScore: number;
+}
+
+/**
+ * A course's evaluation settings kept by the scheduling module: the rubric evaluators score.
+ * A course without a row has an empty rubric (an outcome and notes only).
+ */
+export const courseEvaluationSettings = pgTable('course_evaluation_settings', {
+  courseId: uuid('course_id').primaryKey().references(() => courses.id, { onDelete: 'cascade' }),
+  rubric: jsonb('rubric').$type<RubricCriterion[]>().notNull().default([]),
+  updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Learners waiting for a slot of a course: their position is their order of joining. One entry per
+ * member and course (unique index). `notifiedOpeningId` names the last opening they were told
+ * about, so a retried notification job tells each opening once.
+ */
+export const evaluationWaitlist = pgTable(
+  'evaluation_waitlist',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Order of joining, strictly increasing: breaks ties between equal `joined_at` times. */
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    courseId: uuid('course_id').notNull().references(() => courses.id, { onDelete: 'cascade' }),
+    memberId: uuid('member_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+    notifiedAt: timestamp('notified_at', { withTimezone: true }),
+    notifiedOpeningId: uuid('notified_opening_id'),
+  },
+  (t) => [uniqueIndex('evaluation_waitlist_member_course_key').on(t.courseId, t.memberId), index('evaluation_waitlist_order_idx').on(t.courseId, t.joinedAt, t.id), index('evaluation_waitlist_seq_idx').on(t.courseId, t.seq)],
 );

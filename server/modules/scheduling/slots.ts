@@ -44,6 +44,25 @@ export function formatMinute(minute: number): string {
  * edge is the jump itself (02:30 in Berlin's gap → 03:00 CEST). 24:00 is the next day's start.
  */
 export function wallClockInstant(day: Temporal.PlainDate, minute: number, timeZone: string, edge: 'start' | 'end'): number {
+  const key = `${timeZone}|${day.toString()}|${minute}|${edge}`;
+  let instant = instants.get(key);
+  if (instant === undefined) {
+    if (instants.size >= INSTANT_CACHE_SIZE) instants.clear();
+    instant = computeWallClockInstant(day, minute, timeZone, edge);
+    instants.set(key, instant);
+  }
+  return instant;
+}
+
+/**
+ * Wall-clock → instant answers, kept: the same few local times of the same days are asked for by
+ * every slot board and every booking, and time zone rules do not change while the process runs.
+ * Emptied when full, so it never grows without bound.
+ */
+const instants = new Map<string, number>();
+const INSTANT_CACHE_SIZE = 200_000;
+
+function computeWallClockInstant(day: Temporal.PlainDate, minute: number, timeZone: string, edge: 'start' | 'end'): number {
   if (minute >= DAY_MINUTES) return day.add({ days: 1 }).toZonedDateTime(timeZone).epochMilliseconds;
   const wall = day.toPlainDateTime({ hour: Math.floor(minute / 60), minute: minute % 60 });
   const earlier = wall.toZonedDateTime(timeZone, { disambiguation: 'earlier' });
@@ -62,8 +81,8 @@ export function localDate(epochMs: number, timeZone: string): Temporal.PlainDate
 /** Unavailable days as spans of real time: from the first day's start to the start of the day after the last. */
 export function unavailableSpans(schedule: EvaluatorSchedule): Span[] {
   return schedule.unavailable.map((range) => ({
-    startsAt: Temporal.PlainDate.from(range.startsOn).toZonedDateTime(schedule.timezone).epochMilliseconds,
-    endsAt: Temporal.PlainDate.from(range.endsOn).add({ days: 1 }).toZonedDateTime(schedule.timezone).epochMilliseconds,
+    startsAt: wallClockInstant(Temporal.PlainDate.from(range.startsOn), 0, schedule.timezone, 'start'),
+    endsAt: wallClockInstant(Temporal.PlainDate.from(range.endsOn), DAY_MINUTES, schedule.timezone, 'end'),
   }));
 }
 

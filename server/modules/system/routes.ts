@@ -22,7 +22,13 @@ export function systemRoutes(deps: AppDeps) {
 
   router.openapi(
     createRoute({ method: 'patch', path: '/settings', tags: ['System'], summary: 'Change organisation settings', request: jsonBody(settingsUpdateInput), responses: { 200: jsonResponse(settingsDto, 'Settings'), ...errorResponses } }),
-    async (c) => c.json(await updateSettings(deps.db, { actor: actorOf(c), changes: c.req.valid('json') }), 200),
+    async (c) => {
+      const changes = c.req.valid('json');
+      const saved = await updateSettings(deps.db, { actor: actorOf(c), changes });
+      // Daily jobs run at a time of day in the organisation's timezone.
+      if (changes.organisationTimezone) await deps.jobs.refreshSchedules();
+      return c.json(saved, 200);
+    },
   );
 
   return router;

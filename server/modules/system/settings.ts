@@ -19,6 +19,8 @@ const settingFields = {
   onboardingDueDays: z.number().int().min(1).max(365),
   /** Training: the next cycle's assignment is created when a completion expires within this many days. */
   recertificationWindowDays: z.number().int().min(1).max(365),
+  /** Certificates: the issuer named on certificates, their verification page and credentials. */
+  organisationName: z.string().trim().min(1).max(120),
 };
 export const settingsSchema = z.object({
   signupMode: settingFields.signupMode.default('open'),
@@ -27,6 +29,7 @@ export const settingsSchema = z.object({
   organisationTimezone: settingFields.organisationTimezone.default('UTC'),
   onboardingDueDays: settingFields.onboardingDueDays.default(30),
   recertificationWindowDays: settingFields.recertificationWindowDays.default(30),
+  organisationName: settingFields.organisationName.default('Learning Platform'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 // Built from the bare fields: zod 4 would apply the defaults above even to omitted PATCH fields.

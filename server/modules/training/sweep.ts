@@ -3,6 +3,8 @@ import type { Database, Executor } from '../../db/client.ts';
 import type { Logger } from '../../logger.ts';
 import { queueMail, type Mailer } from '../../mail/mailer.ts';
 import type { Relay } from '../../realtime/relay.ts';
+import { domainEvent } from '../../realtime/events.ts';
+import { loadEnrollments } from '../enrollment/queries.ts';
 import { assignmentEvents } from './assignments.ts';
 import { REMINDER_DAYS, organisationToday } from './queries.ts';
 import { renewExpiringCompletions, type RenewalNotice } from './recertification.ts';
@@ -49,7 +51,7 @@ export async function sweepAssignments(
     const overdue = await pick(
       tx,
       sql`status = 'overdue', overdue_notified_at = coalesce(t.overdue_notified_at, ${at}), updated_at = ${at}`,
-      sql`t.status in ('pending', 'in_progress') and t.due_on < ${today}::date`,
+      sql`t.completed_on is null and t.status in ('pending', 'in_progress') and t.due_on < ${today}::date`,
       sql`, (t.overdue_notified_at = ${at}) as tell`,
     );
     const overdueNotices = [
@@ -59,7 +61,7 @@ export async function sweepAssignments(
     const reminders = await pick(
       tx,
       sql`reminder_sent_at = ${at}`,
-      sql`t.status in ('pending', 'in_progress') and t.reminder_sent_at is null and t.due_on between ${today}::date and ${today}::date + ${REMINDER_DAYS}::int`,
+      sql`t.completed_on is null and t.status in ('pending', 'in_progress') and t.reminder_sent_at is null and t.due_on between ${today}::date and ${today}::date + ${REMINDER_DAYS}::int`,
     );
     const renewals = await renewExpiringCompletions(tx, now, today);
     const result = { today, markedOverdue: overdue.map((row) => row.id), overdueNotices, reminders, renewals };
@@ -91,6 +93,13 @@ export async function runTrainingSweep(deps: { db: Database; mailer: Mailer; rel
   if (deps.relay && changed.length) {
     // Events for a large sweep go out in pages, so one run never holds every assignment in memory.
     for (let i = 0; i < changed.length; i += 1000) deps.relay.publish(await assignmentEvents(deps.db, changed.slice(i, i + 1000)));
+  }
+  // A renewal restarts its enrollment at 0 %: every screen showing that progress hears it.
+  const restarted = result.renewals.map((renewal) => renewal.enrollmentId);
+  if (deps.relay && restarted.length) {
+    for (let i = 0; i < restarted.length; i += 1000) {
+      deps.relay.publish((await loadEnrollments(deps.db, restarted.slice(i, i + 1000))).map((enrollment) => domainEvent('enrollment.updated', enrollment)));
+    }
   }
   deps.log?.info('training sweep', { today: result.today, overdue: result.markedOverdue.length, reminders: result.reminders.length, renewals: result.renewals.length });
   return result;

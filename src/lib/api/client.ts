@@ -119,7 +119,7 @@ interface RequestOptions {
 }
 
 /** Builds `/api/…?a=b`, leaving out empty query values so `?search=` is never sent. */
-function apiUrl(path: string, query?: Query): string {
+export function apiUrl(path: string, query?: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null || value === '') continue;
@@ -129,7 +129,7 @@ function apiUrl(path: string, query?: Query): string {
   return `/api${path}${search ? `?${search}` : ''}`;
 }
 
-async function errorFromResponse(response: Response): Promise<ApiError> {
+export async function errorFromResponse(response: Response): Promise<ApiError> {
   let body: unknown = null;
   try {
     body = await response.json();
@@ -481,3 +481,15 @@ export const importEmployees = (csv: string) => request<EmployeeImportResultDto>
 
 /** Where the browser downloads the assignments CSV (a plain link: the server streams it). */
 export const trainingAssignmentsCsvUrl = (query: Omit<TrainingAssignmentQuery, 'limit' | 'offset'> = {}) => apiUrl('/training/assignments.csv', query);
+
+// Certificates live in their own file; re-exported so pages keep one import.
+export * from './certificates';
+
+// Evaluation outcomes, the waitlist and moderators' boards, in their own file; re-exported likewise.
+export * from './scheduling-outcomes';
+
+// Statistics, the course dashboard, exports and the audit trail, in their own file; re-exported likewise.
+export * from './stats';
+
+// HR files (quiz report PDFs, evidence packs): download links, in their own file; re-exported likewise.
+export * from './records';

@@ -1,0 +1,1 @@
+ALTER TABLE "enrollments" ADD COLUMN "cycle_started_at" timestamp with time zone;

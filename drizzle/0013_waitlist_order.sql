@@ -1,0 +1,2 @@
+ALTER TABLE "evaluation_waitlist" ADD COLUMN "seq" bigint NOT NULL GENERATED ALWAYS AS IDENTITY (sequence name "evaluation_waitlist_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1);--> statement-breakpoint
+CREATE INDEX "evaluation_waitlist_seq_idx" ON "evaluation_waitlist" USING btree ("course_id","seq");

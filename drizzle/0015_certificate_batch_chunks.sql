@@ -1,0 +1,1 @@
+ALTER TABLE "certificate_batches" ADD COLUMN "settled_chunks" integer[] DEFAULT '{}'::integer[] NOT NULL;
