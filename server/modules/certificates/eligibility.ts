@@ -30,7 +30,8 @@ type EligibilityRow = {
  * Whether each member may be certified for a course, and if not why: enrolled (directly or
  * through a cohort, which enrols), every lesson and required quiz done (progress 100), every
  * required quiz passed, for evaluation courses a Completed request with a pass, and no current
- * certificate. The one eligibility rule of every issuing path (Get Certified, staff, bulk, after
+ * certificate; all of it within the enrollment's current cycle (`cycle_started_at`, set when a
+ * recertification restarts it). The one eligibility rule of every issuing path (Get Certified, staff, bulk, after
  * an evaluation), set-based so a cohort of thousands is one query.
  *
  * Enrollments, quiz passes, evaluation outcomes and cohort membership are read here, read-only,
@@ -47,13 +48,18 @@ export async function assessEligibility(
       case when e.id is null then 0 else (
         select count(*)::int from quizzes q
         where q.course_id = ${course.id} and q.is_required
-          and not exists (select 1 from quiz_submissions qs where qs.enrollment_id = e.id and qs.quiz_id = q.id and qs.passed)
+          and not exists (select 1 from quiz_submissions qs where qs.enrollment_id = e.id and qs.quiz_id = q.id and qs.passed
+            and qs.started_at >= coalesce(e.cycle_started_at, '-infinity'))
       ) end as missing_quizzes,
       (select r.id from certificate_requests r
         where r.member_id = m.id and r.course_id = ${course.id} and r.status = 'completed' and r.outcome = 'pass'
+          and r.updated_at >= coalesce(e.cycle_started_at, '-infinity')
         order by r.updated_at desc limit 1) as passed_request_id,
+      -- A certificate of an earlier cycle (issued before a recertification restarted the
+      -- enrollment) does not stand in the way: the new one replaces it (insertCertificates).
       (select ct.id from certificates ct
-        where ct.member_id = m.id and ct.course_id = ${course.id} and ct.revoked_at is null and ct.replaced_by_id is null) as current_certificate_id,
+        where ct.member_id = m.id and ct.course_id = ${course.id} and ct.revoked_at is null and ct.replaced_by_id is null
+          and ct.issued_at >= coalesce(e.cycle_started_at, '-infinity')) as current_certificate_id,
       (select cm.cohort_id from cohort_members cm join cohort_courses cc on cc.cohort_id = cm.cohort_id and cc.course_id = ${course.id}
         where cm.user_id = m.id order by cm.joined_at, cm.cohort_id limit 1) as cohort_id
     from unnest(${sql.param([...input.memberIds])}::uuid[]) with ordinality as m(id, n)

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { actorUserId, authorize, type Actor } from '../../auth/permissions.ts';
 import type { Database, Executor } from '../../db/client.ts';
@@ -46,6 +47,7 @@ export async function insertCertificates(
 ): Promise<{ id: string; memberId: string }[]> {
   if (!input.entries.length) return [];
   const rows = input.entries.map((entry) => ({
+    id: randomUUID(),
     public_id: newPublicId(),
     member_id: entry.memberId,
     cohort_id: entry.cohortId,
@@ -54,14 +56,25 @@ export async function insertCertificates(
     honorary_reason: entry.honoraryReason ?? null,
   }));
   const now = input.now.toISOString();
+  // Recertification: a member's current certificate from before their enrollment's current cycle
+  // is replaced by the new one. It leaves the one-current index here (its link to the new row is
+  // checked at commit), so the insert below can take its place.
+  const renewed = await tx.execute<{ old_id: string; new_id: string }>(sql`
+    update certificates ct set replaced_by_id = x.id, updated_at = ${now}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, member_id uuid), enrollments e
+    where ct.member_id = x.member_id and ct.course_id = ${input.course.id} and ct.revoked_at is null and ct.replaced_by_id is null
+      and e.user_id = x.member_id and e.course_id = ${input.course.id} and e.cycle_started_at is not null and ct.issued_at < e.cycle_started_at
+    returning ct.id as old_id, x.id as new_id`);
+  const replaces = new Map(Array.from(renewed, (row) => [row.new_id, row.old_id]));
+  const withReplaces = rows.map((row) => ({ ...row, replaces_id: replaces.get(row.id) ?? null }));
   const inserted = await tx.execute<{ id: string; member_id: string; public_id: string; issued_on: string; expires_on: string | null; honorary_reason: string | null; certificate_request_id: string | null }>(sql`
-    insert into certificates (public_id, member_id, course_id, cohort_id, template_id, certificate_request_id, source, issued_on, expires_on,
-      issued_at, issued_by, honorary_reason, batch_id, updated_at)
-    select x.public_id, x.member_id, ${input.course.id}::uuid, x.cohort_id, ${input.templateId}::uuid, x.request_id,
+    insert into certificates (id, public_id, member_id, course_id, cohort_id, template_id, certificate_request_id, source, issued_on, expires_on,
+      issued_at, issued_by, honorary_reason, batch_id, replaces_id, updated_at)
+    select x.id, x.public_id, x.member_id, ${input.course.id}::uuid, x.cohort_id, ${input.templateId}::uuid, x.request_id,
       ${input.source}::certificate_source, x.issued_on,
       case when ${input.course.validityDays}::int is null then null else x.issued_on + ${input.course.validityDays}::int end,
-      ${now}::timestamptz, ${actorUserId(input.actor)}::uuid, x.honorary_reason, ${input.batchId ?? null}::uuid, ${now}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(public_id text, member_id uuid, cohort_id uuid, request_id uuid, issued_on date, honorary_reason text)
+      ${now}::timestamptz, ${actorUserId(input.actor)}::uuid, x.honorary_reason, ${input.batchId ?? null}::uuid, x.replaces_id, ${now}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(withReplaces)}::jsonb) as x(id uuid, public_id text, member_id uuid, cohort_id uuid, request_id uuid, issued_on date, honorary_reason text, replaces_id uuid)
     order by x.member_id
     on conflict (member_id, course_id) where revoked_at is null and replaced_by_id is null do nothing
     returning id, member_id, public_id, issued_on::text as issued_on, expires_on::text as expires_on, honorary_reason, certificate_request_id`);
@@ -96,6 +109,9 @@ export async function certificateEvents(db: Executor, ids: readonly string[], co
     const state = await certificationState(db, { memberId: certificate.memberId, courseId: certificate.courseId, context });
     events.push(domainEvent('certification.updated', { state, memberId: certificate.memberId }), domainEvent('certificate.updated', { certificate }));
   }
+  // A certificate of an earlier cycle that a new one replaced (recertification) changed too.
+  const predecessors = certificates.flatMap((certificate) => (certificate.replaces && !ids.includes(certificate.replaces.id) ? [certificate.replaces.id] : []));
+  for (const certificate of predecessors.length ? await loadCertificates(db, predecessors, context) : []) events.push(domainEvent('certificate.updated', { certificate }));
   return { certificates, events };
 }
 

@@ -82,7 +82,8 @@ export const certificates = pgTable(
     check('certificates_expires_after_issue', sql`${t.expiresOn} is null or ${t.expiresOn} > ${t.issuedOn}`),
     check('certificates_not_replacing_itself', sql`${t.replacedById} <> ${t.id} and ${t.replacesId} <> ${t.id}`),
     check('certificates_evaluation_has_request', sql`${t.source} <> 'evaluation' or ${t.certificateRequestId} is not null`),
-    check('certificates_reissue_replaces', sql`(${t.source} = 'reissue') = (${t.replacesId} is not null)`),
+    // A reissue replaces an earlier certificate; a new recertification cycle's may too (migration certificate_renewal).
+    check('certificates_reissue_replaces', sql`${t.source} <> 'reissue' or ${t.replacesId} is not null`),
   ],
 );
 

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/client.ts';
 import { loadCourseAccess, type CourseAccess } from '../courses/access.ts';
 import type { CertificateDto, CertificationStateDto } from './dto.ts';
 import { assessMember } from './eligibility.ts';
-import { loadCertificate, type ReadContext } from './queries.ts';
+import { currentCertificateId, loadCertificate, type ReadContext } from './queries.ts';
 
 /** Is a Get Certified click of this member queued for this course (not yet issued or refused)? */
 export async function hasQueuedClaim(db: Executor, input: { memberId: string; courseId: string }): Promise<boolean> {
@@ -20,6 +20,7 @@ export async function certificationState(
   const course = input.course ?? (await loadCourseAccess(db, input.courseId));
   const eligibility = await assessMember(db, { courseId: course.id, memberId: input.memberId, course });
   const pending = !eligibility.currentCertificateId && (await hasQueuedClaim(db, { memberId: input.memberId, courseId: course.id }));
+  const heldId = eligibility.currentCertificateId ?? (await currentCertificateId(db, { memberId: input.memberId, courseId: course.id }));
   return {
     courseId: course.id,
     certificationEnabled: course.enableCertification,
@@ -27,7 +28,8 @@ export async function certificationState(
     eligible: course.enableCertification && eligibility.eligible,
     blockers: eligibility.blockers,
     pending,
-    certificate: eligibility.currentCertificateId ? await loadCertificate(db, eligibility.currentCertificateId, input.context) : null,
+    // The certificate they hold, even one of an earlier cycle that a new one will replace.
+    certificate: heldId ? await loadCertificate(db, heldId, input.context) : null,
   };
 }
 
