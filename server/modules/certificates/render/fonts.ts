@@ -114,13 +114,25 @@ function pdfFontName(font: FontFile): string {
 }
 
 /**
- * Registers every subset with a pdfkit document, from the unpacked bytes: each document parses
- * its own fontkit font (lazily, only the tables it uses). Sharing one parsed font between
- * documents is not safe: fontkit's glyph cache keeps the code points a glyph was first laid out
- * for, so after a "Ü" a later document's text layer mapped "U" wrongly.
+ * Registers every subset with a pdfkit document as a per-document view of the font parsed once
+ * per process (`documentFont`).
  */
 export function registerPdfFonts(doc: PDFKit.PDFDocument): void {
-  for (const font of fontFiles()) doc.registerFont(pdfFontName(font), font.data);
+  for (const font of fontFiles()) doc.registerFont(pdfFontName(font), documentFont(font.glyphs) as unknown as Buffer);
+}
+
+/**
+ * A document's own view of a shared parsed font. Its tables stay shared (fontkit binds each
+ * table's lazy parser to the font it was created for, so they are decoded once per process), but
+ * the glyph cache and the layout and cmap engines built on it are the view's own: fontkit caches
+ * each glyph with the code points it was first laid out for, and pdfkit writes those into the
+ * text layer, so a cache shared between documents made a "U" after a "Ü" read wrongly. Parsing
+ * the font per document instead costs about a third of a certificate's rendering time.
+ */
+function documentFont(shared: fontkit.Font): fontkit.Font {
+  const view = Object.create(shared) as fontkit.Font & { _glyphs: Record<number, unknown> };
+  view._glyphs = {};
+  return view;
 }
 
 /**
