@@ -25,9 +25,9 @@ describe('statistics: the moderator snapshot and the course dashboard', () => {
     const moderator = await sessionFor(t(), await createUser(t().db, { roles: ['moderator'] }));
     const empty = await moderator.get('/api/stats/overview');
     expect(empty.status).toBe(200);
-    expect(empty.body.totals).toEqual({ activeEnrollments: 0, completions: 0, averageProgress: 0 });
+    expect(empty.body.totals).toEqual({ activeEnrollments: 0, completions: 0, averageProgress: 0, validCertificates: 0, revokedCertificates: 0 });
     expect(empty.body.activity.length).toBeGreaterThanOrEqual(52);
-    expect(empty.body.activity.at(-1)).toEqual({ weekStart: thisMonday(), enrollments: 0, completions: 0 });
+    expect(empty.body.activity.at(-1)).toEqual({ weekStart: thisMonday(), enrollments: 0, completions: 0, certifications: 0 });
 
     const quizCourse = await createCourse(t().db, { title: 'Fire safety', lessons: 2, quizzes: [{ passPercentage: 50 }] });
     const plain = await createCourse(t().db, { title: 'Data protection', lessons: 1 });
@@ -48,7 +48,7 @@ describe('statistics: the moderator snapshot and the course dashboard', () => {
     expect((await moderator.post('/api/training/assignments', { userId: cUser.id, courseId: plain.id, dueOn: day(3) })).status).toBe(201);
 
     const { body: overview } = await moderator.get('/api/stats/overview');
-    expect(overview.totals).toEqual({ activeEnrollments: 3, completions: 1, averageProgress: 44.44 });
+    expect(overview.totals).toEqual({ activeEnrollments: 3, completions: 1, averageProgress: 44.44, validCertificates: 0, revokedCertificates: 0 });
     expect(overview.progress).toEqual([
       { band: '0', learners: 1 },
       { band: '1-25', learners: 0 },
@@ -57,7 +57,7 @@ describe('statistics: the moderator snapshot and the course dashboard', () => {
       { band: '76-99', learners: 0 },
       { band: '100', learners: 1 },
     ]);
-    expect(overview.activity.at(-1)).toEqual({ weekStart: thisMonday(), enrollments: 3, completions: 1 });
+    expect(overview.activity.at(-1)).toEqual({ weekStart: thisMonday(), enrollments: 3, completions: 1, certifications: 0 });
     expect(overview.quizScores).toEqual([{ courseId: quizCourse.id, courseTitle: 'Fire safety', submissions: 2, averagePercentage: 50, passRate: 50 }]);
     expect(overview.compliance.overall).toMatchObject({ assigned: 1, completed: 0, pending: 1, overdue: 0, dueSoon: 1 });
     expect(overview.compliance.courses).toEqual([expect.objectContaining({ courseId: plain.id, assigned: 1, dueSoon: 1 })]);
@@ -72,6 +72,16 @@ describe('statistics: the moderator snapshot and the course dashboard', () => {
     expect(after.evaluations.byCourse).toEqual([expect.objectContaining({ courseId: evaluated.id, booked: 1, pending: 1, completed: 0, passRate: 0 })]);
     expect(after.evaluations.byEvaluator).toEqual([expect.objectContaining({ evaluatorId: evaluators[0].user.id, evaluatorName: 'Evaluator 1', booked: 1 })]);
     expect(after.totals.activeEnrollments).toBe(4);
+
+    // Certificates: issued this week, held now; a revoked one moves to the revoked count.
+    const certified = await createCourse(t().db, { title: 'First aid', lessons: 1, settings: { enableCertification: true } });
+    const issued = await moderator.post('/api/certificates', { memberId: aUser.id, courseId: certified.id, honoraryReason: 'Trained elsewhere' });
+    expect(issued.status).toBe(201);
+    const { body: withCertificate } = await moderator.get('/api/stats/overview');
+    expect(withCertificate.totals).toMatchObject({ validCertificates: 1, revokedCertificates: 0 });
+    expect(withCertificate.activity.at(-1).certifications).toBe(1);
+    expect((await moderator.post(`/api/certificates/${issued.body.id}/revoke`, { reason: 'Issued in error' })).status).toBe(200);
+    expect((await moderator.get('/api/stats/overview')).body.totals).toMatchObject({ validCertificates: 0, revokedCertificates: 1 });
 
     expect((await a.get('/api/stats/overview')).status).toBe(403);
     expect((await t().client().get('/api/stats/overview')).status).toBe(401);

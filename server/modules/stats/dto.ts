@@ -17,7 +17,7 @@ const evaluationFigures = z.object({
 });
 
 /** Counters per week; each series is one more key (`enrollments`, `completions`, and later others). */
-export const activitySeries = ['enrollments', 'completions'] as const;
+export const activitySeries = ['enrollments', 'completions', 'certifications'] as const;
 export type ActivitySeries = (typeof activitySeries)[number];
 
 export const statsOverviewSchema = z
@@ -29,10 +29,13 @@ export const statsOverviewSchema = z
       activeEnrollments: z.number().int(),
       completions: z.number().int(),
       averageProgress: z.number(),
+      /** Certificates held now (valid: not revoked, replaced or expired), and revoked ones, all time. */
+      validCertificates: z.number().int(),
+      revokedCertificates: z.number().int(),
     }),
     compliance: complianceSchema,
     /** Last 12 months, one entry per week (Monday, organisation timezone), oldest first. */
-    activity: z.array(z.object({ weekStart: day, enrollments: z.number().int(), completions: z.number().int() })),
+    activity: z.array(z.object({ weekStart: day, enrollments: z.number().int(), completions: z.number().int(), certifications: z.number().int() })),
     quizScores: z.array(
       z.object({
         courseId: z.uuid(),

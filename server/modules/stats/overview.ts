@@ -1,13 +1,14 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { authorize, type Actor } from '../../auth/permissions.ts';
 import type { Executor } from '../../db/client.ts';
+import { certificateTotals } from '../certificates/figures.ts';
 import { evaluationReport } from '../scheduling/figures.ts';
 import { readSetting } from '../system/settings.ts';
 import { complianceReport } from '../training/reports.ts';
 import { activitySeries, progressBands, type ActivitySeries, type StatsOverviewDto } from './dto.ts';
 
 // The statistics module is a read model: besides the training and scheduling reports it calls,
-// it reads the learning tables (enrollments, quiz submissions) directly and read-only, as the
+// it reads the learning tables (enrollments, quiz submissions) and certificates' issue times directly and read-only, as the
 // cohort dashboard does, so every figure stays one set-based statement over the whole table.
 
 /**
@@ -19,6 +20,7 @@ import { activitySeries, progressBands, type ActivitySeries, type StatsOverviewD
 const activityCounts: Record<ActivitySeries, (from: SQL, to: SQL) => SQL> = {
   enrollments: (from, to) => sql`select count(*)::int from enrollments where enrolled_at >= ${from} and enrolled_at < ${to}`,
   completions: (from, to) => sql`select count(*)::int from enrollments where completed_at >= ${from} and completed_at < ${to}`,
+  certifications: (from, to) => sql`select count(*)::int from certificates where issued_at >= ${from} and issued_at < ${to}`,
 };
 
 type TotalsRow = { active: number; completions: number; average_progress: number; upto_0: number; upto_25: number; upto_50: number; upto_75: number; below_100: number };
@@ -67,7 +69,7 @@ async function weeklyActivity(db: Executor, input: { now: Date; timezone: string
         interval '1 week') as local
     )
     select w.week::text as week, json_build_object(${counts}) as counts from w order by w.week`);
-  return Array.from(rows, (row) => ({ weekStart: row.week, enrollments: row.counts.enrollments, completions: row.counts.completions }));
+  return Array.from(rows, (row) => ({ weekStart: row.week, enrollments: row.counts.enrollments, completions: row.counts.completions, certifications: row.counts.certifications }));
 }
 
 /** Submitted attempts per course: how many, by how many learners, their average and pass rate. */
@@ -108,17 +110,18 @@ export function statsOverview(db: Executor, input: { actor: Actor; now: Date }):
 }
 
 async function computeOverview(db: Executor, input: { actor: Actor; now: Date }): Promise<StatsOverviewDto> {
-  const [enrollment, [timezone, activity], scores, compliance, evaluations] = await Promise.all([
+  const [enrollment, [timezone, activity], scores, compliance, evaluations, certificates] = await Promise.all([
     enrollmentTotals(db),
     readSetting(db, 'organisationTimezone').then(async (timezone) => [timezone, await weeklyActivity(db, { now: input.now, timezone })] as const),
     quizScores(db),
     complianceReport(db, { actor: input.actor, now: input.now }),
     evaluationReport(db, { actor: input.actor }),
+    certificateTotals(db, input.now),
   ]);
   return {
     generatedAt: input.now.toISOString(),
     timezone,
-    totals: enrollment.totals,
+    totals: { ...enrollment.totals, ...certificates },
     compliance,
     activity,
     quizScores: scores,
