@@ -1,14 +1,7 @@
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { HttpClient } from '../support/http.ts';
 import { logIn, useBrowser } from './browser.ts';
-
-async function signedIn(baseUrl: string, email: string): Promise<{ client: HttpClient; id: string }> {
-  const client = new HttpClient(baseUrl);
-  const response = await client.post('/api/auth/login', { email, password: 'demo-password' });
-  expect(response.status).toBe(200);
-  return { client, id: response.body.user.id };
-}
+import { demoEvaluationCourse, finishCourse, openEvaluatorHours, signedIn } from './demo.ts';
 
 describe('evaluation outcomes and the moderators’ boards in the browser', () => {
   const { newPage, baseUrl } = useBrowser();
@@ -17,18 +10,9 @@ describe('evaluation outcomes and the moderators’ boards in the browser', () =
 
   /** The demo evaluation course, with Grace (a cohort member) through its lessons and quiz. */
   async function graceReady() {
-    const creator = await signedIn(baseUrl, 'creator@demo.test');
-    const { body: authored } = await creator.client.get('/api/courses?search=Data%20Protection');
-    const courseId: string = authored.courses[0].id;
-    const { body: outline } = await creator.client.get(`/api/courses/${courseId}`);
-    const items = outline.chapters.flatMap((c: { items: { kind: string; id: string }[] }) => c.items);
-    const quizId = items.find((i: { kind: string }) => i.kind === 'quiz').id;
-    const { body: quiz } = await creator.client.get(`/api/quizzes/${quizId}`);
-    const grace = await signedIn(baseUrl, 'grace@demo.test');
-    for (const item of items.filter((i: { kind: string }) => i.kind === 'lesson')) expect((await grace.client.post(`/api/learn/lessons/${item.id}/complete`)).status).toBe(200);
-    const attempt = await grace.client.post(`/api/learn/quizzes/${quizId}/attempts`);
-    const answers = quiz.questions.map((q: { id: string; options: { id: string; isCorrect: boolean }[] }) => ({ questionId: q.id, optionIds: q.options.filter((o) => o.isCorrect).map((o) => o.id) }));
-    expect((await grace.client.post(`/api/learn/submissions/${attempt.body.submissionId}/submit`, { answers })).body.submission.passed).toBe(true);
+    const course = await demoEvaluationCourse(baseUrl);
+    const { courseId } = course;
+    const grace = await finishCourse(baseUrl, 'grace@demo.test', course);
     return { courseId, grace };
   }
 
@@ -75,12 +59,10 @@ describe('evaluation outcomes and the moderators’ boards in the browser', () =
   });
 
   it('a moderator’s boards count a new booking live', async () => {
-    const creator = await signedIn(baseUrl, 'creator@demo.test');
-    const { body: authored } = await creator.client.get('/api/courses?search=Data%20Protection');
-    const courseId: string = authored.courses[0].id;
+    const course = await demoEvaluationCourse(baseUrl);
+    const { courseId } = course;
     const eva = await signedIn(baseUrl, 'evaluator@demo.test');
-    const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '20:00' }));
-    expect((await eva.client.put(`/api/evaluators/${eva.id}/availability`, { timezone: 'Europe/Berlin', weekly, bufferMinutes: 0, meetingLink: 'https://meet.example.test/eva' })).status).toBe(200);
+    await openEvaluatorHours(baseUrl);
 
     const page = await newPage();
     await logIn(page, 'moderator@demo.test');
@@ -93,15 +75,7 @@ describe('evaluation outcomes and the moderators’ boards in the browser', () =
     const freeBefore = Number(await totals.getAttribute('data-free'));
 
     // A cohort member who finished the course books the first free slot.
-    const hannah = await signedIn(baseUrl, 'hannah@demo.test');
-    const { body: outline } = await creator.client.get(`/api/courses/${courseId}`);
-    const items = outline.chapters.flatMap((c: { items: { kind: string; id: string }[] }) => c.items);
-    for (const item of items.filter((i: { kind: string }) => i.kind === 'lesson')) await hannah.client.post(`/api/learn/lessons/${item.id}/complete`);
-    const quizId = items.find((i: { kind: string }) => i.kind === 'quiz').id;
-    const { body: quiz } = await creator.client.get(`/api/quizzes/${quizId}`);
-    const attempt = await hannah.client.post(`/api/learn/quizzes/${quizId}/attempts`);
-    const answers = quiz.questions.map((q: { id: string; options: { id: string; isCorrect: boolean }[] }) => ({ questionId: q.id, optionIds: q.options.filter((o) => o.isCorrect).map((o) => o.id) }));
-    await hannah.client.post(`/api/learn/submissions/${attempt.body.submissionId}/submit`, { answers });
+    const hannah = await finishCourse(baseUrl, 'hannah@demo.test', course);
     const { body: slots } = await hannah.client.get(`/api/courses/${courseId}/slots`);
     expect((await hannah.client.post(`/api/courses/${courseId}/certificate-requests`, { startsAt: slots.slots[0].startsAt })).status).toBe(201);
 

@@ -1,37 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { HttpClient } from '../support/http.ts';
 import { logIn, useBrowser } from './browser.ts';
-
-async function signedIn(baseUrl: string, email: string): Promise<{ client: HttpClient; id: string }> {
-  const client = new HttpClient(baseUrl);
-  const response = await client.post('/api/auth/login', { email, password: 'demo-password' });
-  expect(response.status).toBe(200);
-  return { client, id: response.body.user.id };
-}
+import { demoEvaluationCourse, finishCourse, openEvaluatorHours, signedIn } from './demo.ts';
 
 describe('the statistics page in the browser', () => {
   const { newPage, baseUrl } = useBrowser();
 
   it('counts a learner’s booking on the moderator’s statistics page without reload, with its table behind the chart', async () => {
-    // The demo course that needs an evaluation; its cohort's evaluator is Eva.
-    const creator = await signedIn(baseUrl, 'creator@demo.test');
-    const { body: authored } = await creator.client.get('/api/courses?search=Data%20Protection');
-    const courseId: string = authored.courses[0].id;
-    const courseTitle: string = authored.courses[0].title;
-    const { body: outline } = await creator.client.get(`/api/courses/${courseId}`);
-    const items = outline.chapters.flatMap((c: { items: { kind: string; id: string }[] }) => c.items);
-    const quizId = items.find((i: { kind: string }) => i.kind === 'quiz').id;
-    const { body: quiz } = await creator.client.get(`/api/quizzes/${quizId}`);
-    const eva = await signedIn(baseUrl, 'evaluator@demo.test');
-    const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '20:00' }));
-    expect((await eva.client.put(`/api/evaluators/${eva.id}/availability`, { timezone: 'Europe/Berlin', weekly, bufferMinutes: 0, meetingLink: 'https://meet.example.test/eva' })).status).toBe(200);
-
-    // Femi finishes the course and passes its quiz, through the API.
-    const femi = await signedIn(baseUrl, 'femi@demo.test');
-    for (const item of items.filter((i: { kind: string }) => i.kind === 'lesson')) expect((await femi.client.post(`/api/learn/lessons/${item.id}/complete`)).status).toBe(200);
-    const attempt = await femi.client.post(`/api/learn/quizzes/${quizId}/attempts`);
-    const answers = quiz.questions.map((q: { id: string; options: { id: string; isCorrect: boolean }[] }) => ({ questionId: q.id, optionIds: q.options.filter((o) => o.isCorrect).map((o) => o.id) }));
-    expect((await femi.client.post(`/api/learn/submissions/${attempt.body.submissionId}/submit`, { answers })).body.submission.passed).toBe(true);
+    const course = await demoEvaluationCourse(baseUrl);
+    const { courseId, courseTitle } = course;
+    await openEvaluatorHours(baseUrl);
+    await finishCourse(baseUrl, 'femi@demo.test', course);
 
     const moderator = await newPage();
     await logIn(moderator, 'moderator@demo.test');
@@ -69,11 +47,7 @@ describe('the statistics page in the browser', () => {
   });
 
   it('shows the instructor’s course dashboard moving as a learner studies, and the audit trail of who did what', async () => {
-    const creator = await signedIn(baseUrl, 'creator@demo.test');
-    const { body: authored } = await creator.client.get('/api/courses?search=Data%20Protection');
-    const courseId: string = authored.courses[0].id;
-    const { body: outline } = await creator.client.get(`/api/courses/${courseId}`);
-    const lessons = outline.chapters.flatMap((c: { items: { kind: string; id: string }[] }) => c.items).filter((i: { kind: string }) => i.kind === 'lesson');
+    const { courseId, lessonIds } = await demoEvaluationCourse(baseUrl);
 
     const instructor = await newPage();
     await logIn(instructor, 'creator@demo.test');
@@ -88,14 +62,12 @@ describe('the statistics page in the browser', () => {
     const diego = await signedIn(baseUrl, 'diego@demo.test');
     const { body: done } = await diego.client.get(`/api/learn/courses/${courseId}`);
     const completed = new Set<string>(done.enrollment.completedLessonIds as string[]);
-    const next = lessons.find((l: { id: string }) => !completed.has(l.id)) ?? lessons[0];
-    expect((await diego.client.post(`/api/learn/lessons/${next.id}/complete`)).status).toBe(200);
+    const next = lessonIds.find((id) => !completed.has(id)) ?? lessonIds[0];
+    expect((await diego.client.post(`/api/learn/lessons/${next}/complete`)).status).toBe(200);
     await expect.poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(before);
 
     // The audit trail: the evaluator saves her hours, and the moderator finds it by action.
-    const eva = await signedIn(baseUrl, 'evaluator@demo.test');
-    const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '20:00' }));
-    expect((await eva.client.put(`/api/evaluators/${eva.id}/availability`, { timezone: 'Europe/Berlin', weekly, bufferMinutes: 0, meetingLink: 'https://meet.example.test/eva' })).status).toBe(200);
+    await openEvaluatorHours(baseUrl);
     const moderator = await newPage();
     await logIn(moderator, 'moderator@demo.test');
     await moderator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();

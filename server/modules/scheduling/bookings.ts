@@ -12,7 +12,7 @@ import { boardChange } from './board.ts';
 import type { CertificateRequestDto } from './dto.ts';
 import { noticeFor } from './notices.ts';
 import { assertEligible, isOfferFree, LOAD_WINDOW_MS, loadLearnerContext, nearestFreeSlot, offersAt, pickOffer, type LearnerContext, type Offer } from './offers.ts';
-import { coursesServedBy, loadBookings, pendingLoad } from './queries.ts';
+import { coursesServedBy, loadBookings, pendingLoad, pendingRequestId } from './queries.ts';
 import { queueReminder } from './reminders.ts';
 import { loadRequest, requestSubject } from './requests.ts';
 import { certificateRequests } from './schema.ts';
@@ -59,11 +59,8 @@ export async function bookSlot(db: Database, input: ChangeDeps & { actor: Actor;
   const context = await loadLearnerContext(db, { userId: actor.userId, courseId: input.courseId, now: input.now });
   await assertEligible(db, context);
   // For a clear answer only: the partial unique index is what makes a second request impossible.
-  const [pending] = await db
-    .select({ id: certificateRequests.id })
-    .from(certificateRequests)
-    .where(and(eq(certificateRequests.memberId, actor.userId), eq(certificateRequests.courseId, input.courseId), eq(certificateRequests.status, 'pending')));
-  if (pending) throw requestExists(pending.id);
+  const pending = await pendingRequestId(db, { memberId: actor.userId, courseId: input.courseId });
+  if (pending) throw requestExists(pending);
   const startsAt = Date.parse(input.startsAt);
   const offers = offersAt(context, startsAt);
   if (!offers.length) throw await slotError(db, context, startsAt, 'slot_unavailable');

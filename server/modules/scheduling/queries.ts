@@ -141,3 +141,12 @@ export async function pendingLoad(db: Executor, input: { evaluatorIds: readonly 
   for (const row of rows) load.set(row.evaluatorId, row.n);
   return load;
 }
+
+/** The member's pending request for the course, if any (at most one: a partial unique index). */
+export async function pendingRequestId(db: Executor, input: { memberId: string; courseId: string }): Promise<string | null> {
+  const [row] = await db
+    .select({ id: certificateRequests.id })
+    .from(certificateRequests)
+    .where(and(eq(certificateRequests.memberId, input.memberId), eq(certificateRequests.courseId, input.courseId), eq(certificateRequests.status, 'pending')));
+  return row?.id ?? null;
+}
