@@ -68,12 +68,14 @@ export interface CourseItems {
 
 /** The items progress is measured against, read fresh so added or removed lessons count at once. */
 export async function loadCourseItems(db: Executor, courseId: string): Promise<CourseItems> {
-  const lessonRows = await db.execute<{ id: string }>(sql`
-    select l.id from ${lessons} l join chapters c on c.id = l.chapter_id
-    where l.course_id = ${courseId} order by c.position, c.created_at, l.position, l.created_at`);
-  const quizRows = await db.select({ id: quizzes.id }).from(quizzes).where(and(eq(quizzes.courseId, courseId), eq(quizzes.isRequired, true)));
-  const lessonIds = Array.from(lessonRows, (r) => r.id);
-  return { lessonIds, requiredQuizIds: quizRows.map((r) => r.id), firstLessonId: lessonIds[0] ?? null };
+  // One round trip: every progress change and every booking asks for it.
+  const [row] = await db.execute<{ lesson_ids: string[] | string; quiz_ids: string[] | string }>(sql`
+    select
+      coalesce((select array_agg(l.id order by c.position, c.created_at, l.position, l.created_at)
+        from ${lessons} l join chapters c on c.id = l.chapter_id where l.course_id = ${courseId}), '{}') as lesson_ids,
+      coalesce((select array_agg(q.id) from ${quizzes} q where q.course_id = ${courseId} and q.is_required), '{}') as quiz_ids`);
+  const lessonIds = uuidArray(row.lesson_ids);
+  return { lessonIds, requiredQuizIds: uuidArray(row.quiz_ids), firstLessonId: lessonIds[0] ?? null };
 }
 
 /** Number of lessons plus required quizzes per course, for set-based progress recomputation. */
@@ -101,4 +103,11 @@ export async function canWatchCourse(db: Executor, userId: string, courseId: str
     if (error instanceof AppError && error.code === 'not_found') return false;
     throw error;
   }
+}
+
+/** A uuid[] from a raw query: postgres.js parses it to an array, or hands over the text form `{a,b}`. */
+function uuidArray(value: string[] | string): string[] {
+  if (Array.isArray(value)) return value;
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',') : [];
 }

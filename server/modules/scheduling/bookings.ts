@@ -11,7 +11,8 @@ import { readSettings } from '../system/settings.ts';
 import { boardChange } from './board.ts';
 import type { CertificateRequestDto } from './dto.ts';
 import { noticeFor } from './notices.ts';
-import { assertEligible, isOfferFree, LOAD_WINDOW_MS, loadLearnerContext, nearestFreeSlot, offersAt, pickOffer, type LearnerContext, type Offer } from './offers.ts';
+import { assertEligible, isOfferFree, LOAD_WINDOW_MS, loadLearnerContext, NEAREST_SLOT_WINDOW_MS, nearestFreeSlot, offersAt, pickOffer, type LearnerContext, type Offer } from './offers.ts';
+import type { Span } from './slots.ts';
 import { coursesServedBy, loadBookings, pendingLoad, pendingRequestId } from './queries.ts';
 import { queueReminder } from './reminders.ts';
 import { loadRequest, requestSubject } from './requests.ts';
@@ -48,8 +49,9 @@ export async function lockEvaluators(tx: Executor, evaluatorIds: readonly string
 /**
  * A learner books an evaluation starting at `startsAt`. The server re-derives that the instant
  * is offered for this course (the client's evaluator or end time are never trusted), checks
- * eligibility, then, holding the lock of every evaluator offering it, picks the least booked
- * one still free and inserts the request Pending, with the email job in the same transaction.
+ * eligibility, refuses at once when every offer of that start is booked, else picks the least
+ * booked evaluator still free, takes it under that evaluator's lock (`takeFreeOffer`) and inserts
+ * the request Pending, with the email job in the same transaction.
  * A lost race answers 409 `slot_taken` with the nearest free slot; a second active request
  * 409 `request_exists`. The exclusion constraint and the partial unique index are the guarantees.
  */
@@ -64,6 +66,15 @@ export async function bookSlot(db: Database, input: ChangeDeps & { actor: Actor;
   const startsAt = Date.parse(input.startsAt);
   const offers = offersAt(context, startsAt);
   if (!offers.length) throw await slotError(db, context, startsAt, 'slot_unavailable');
+  // Decided before any transaction or lock: once every offer of this start is booked (most of a
+  // storm of learners wanting one start), the refusal and the nearest free slot come from this
+  // one read. Whoever finds an offer free goes on to take it under its evaluator's lock.
+  const around = await loadBookings(db, {
+    evaluatorIds: context.plans.map((plan) => plan.evaluatorId),
+    from: startsAt - NEAREST_SLOT_WINDOW_MS - DAY_MS,
+    to: startsAt + NEAREST_SLOT_WINDOW_MS + DAY_MS,
+  });
+  if (!offers.some((offer) => isOfferFree(offer, around))) throw await slotError(db, context, startsAt, 'slot_taken', around);
 
   try {
     return await withOfferAttempts(offers.length, () =>
@@ -257,8 +268,8 @@ async function translateBookingError(db: Executor, error: unknown, context: Lear
   return error;
 }
 
-async function slotError(db: Executor, context: LearnerContext, startsAt: number, code: 'slot_taken' | 'slot_unavailable'): Promise<AppError> {
-  const nearestSlot = await nearestFreeSlot(db, context, startsAt);
+async function slotError(db: Executor, context: LearnerContext, startsAt: number, code: 'slot_taken' | 'slot_unavailable', known?: Map<string, Span[]>): Promise<AppError> {
+  const nearestSlot = await nearestFreeSlot(db, context, startsAt, known);
   const next = nearestSlot ? ` The nearest free one starts at ${nearestSlot.startsAt}.` : ' No other slot is free before the booking window closes.';
   const message = code === 'slot_taken' ? `Someone has just booked this slot: pick another one.${next}` : `This time is not offered for this course: pick one of the listed slots.${next}`;
   return new AppError(code, message, { nearestSlot });

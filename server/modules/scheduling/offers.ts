@@ -115,10 +115,10 @@ export function pickOffer(offers: readonly Offer[], load: Map<string, number>): 
  * The learner's free slots in [from, to): the union over the course's evaluators, one entry per
  * start instant, showing the evaluator the server would assign (its length and zone).
  */
-export async function freeSlots(db: Executor, context: LearnerContext, window: { from: number; to: number }): Promise<SlotDto[]> {
+export async function freeSlots(db: Executor, context: LearnerContext, window: { from: number; to: number }, known?: Map<string, Span[]>): Promise<SlotDto[]> {
   const ids = context.plans.map((p) => p.evaluatorId);
   // Bookings a day either side: a buffer or a long slot reaches across the window's edges.
-  const bookings = await loadBookings(db, { evaluatorIds: ids, from: window.from - DAY_MS, to: window.to + DAY_MS });
+  const bookings = known ?? (await loadBookings(db, { evaluatorIds: ids, from: window.from - DAY_MS, to: window.to + DAY_MS }));
   const offers = offersBetween(context, window, bookings);
   const load = ids.length > 1 ? await pendingLoad(db, { evaluatorIds: ids, from: context.now, to: context.now + LOAD_WINDOW_MS }) : new Map<string, number>();
   const byStart = new Map<number, Offer[]>();
@@ -129,9 +129,15 @@ export async function freeSlots(db: Executor, context: LearnerContext, window: {
     .map((offer) => ({ startsAt: new Date(offer.startsAt).toISOString(), endsAt: new Date(offer.endsAt).toISOString(), evaluatorTimezone: offer.plan.timezone }));
 }
 
-/** The free slot nearest to `startsAt` (two weeks either side), offered when the asked one is gone. */
-export async function nearestFreeSlot(db: Executor, context: LearnerContext, startsAt: number): Promise<SlotDto | null> {
-  const slots = await freeSlots(db, context, { from: startsAt - 14 * DAY_MS, to: startsAt + 14 * DAY_MS });
+/** How far either side of a refused start the nearest free slot is looked for. */
+export const NEAREST_SLOT_WINDOW_MS = 14 * DAY_MS;
+
+/**
+ * The free slot nearest to `startsAt` (two weeks either side), offered when the asked one is gone.
+ * `known`: the evaluators' bookings already read for that window and a day beyond each edge.
+ */
+export async function nearestFreeSlot(db: Executor, context: LearnerContext, startsAt: number, known?: Map<string, Span[]>): Promise<SlotDto | null> {
+  const slots = await freeSlots(db, context, { from: startsAt - NEAREST_SLOT_WINDOW_MS, to: startsAt + NEAREST_SLOT_WINDOW_MS }, known);
   const distance = (slot: SlotDto) => Math.abs(Date.parse(slot.startsAt) - startsAt);
   return slots.reduce<SlotDto | null>((best, slot) => (!best || distance(slot) < distance(best) ? slot : best), null);
 }

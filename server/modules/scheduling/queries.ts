@@ -61,34 +61,49 @@ export interface EvaluatorPlan {
 }
 
 /**
- * Scheduling settings, weekly hours, slot lengths and unavailability of these evaluators, by id.
- * Evaluators who never saved their availability are absent: they offer no slots.
+ * Scheduling settings, weekly hours, slot lengths and unavailability of these evaluators, by id,
+ * in one statement (every booking and slot board reads it). Evaluators who never saved their
+ * availability are absent: they offer no slots.
  */
 export async function loadPlans(db: Executor, evaluatorIds: readonly string[]): Promise<Map<string, EvaluatorPlan>> {
   if (!evaluatorIds.length) return new Map();
-  const ids = [...evaluatorIds];
-  const [settingsRows, rangeRows, lengthRows, unavailableRows] = await Promise.all([
-    db.select().from(evaluatorSettings).where(inArray(evaluatorSettings.evaluatorId, ids)),
-    db.select().from(availabilityRanges).where(inArray(availabilityRanges.evaluatorId, ids)).orderBy(asc(availabilityRanges.weekday), asc(availabilityRanges.startTime)),
-    db.select().from(evaluatorSlotLengths).where(inArray(evaluatorSlotLengths.evaluatorId, ids)),
-    db.select().from(evaluatorUnavailability).where(inArray(evaluatorUnavailability.evaluatorId, ids)).orderBy(asc(evaluatorUnavailability.startsOn)),
-  ]);
+  type Json<T> = T | string;
+  const rows = await db.execute<{
+    evaluator_id: string;
+    timezone: string;
+    buffer_minutes: number;
+    meeting_link: string | null;
+    updated_at: string | Date;
+    weekly: Json<{ weekday: number; start: string; end: string }[]>;
+    lengths: Json<{ courseId: string; minutes: number }[]>;
+    unavailable: Json<{ startsOn: string; endsOn: string }[]>;
+  }>(sql`
+    select s.evaluator_id, s.timezone, s.buffer_minutes, s.meeting_link, s.updated_at,
+      coalesce((select json_agg(json_build_object('weekday', r.weekday, 'start', r.start_time::text, 'end', r.end_time::text) order by r.weekday, r.start_time)
+        from ${availabilityRanges} r where r.evaluator_id = s.evaluator_id), '[]') as weekly,
+      coalesce((select json_agg(json_build_object('courseId', l.course_id, 'minutes', l.slot_minutes))
+        from ${evaluatorSlotLengths} l where l.evaluator_id = s.evaluator_id), '[]') as lengths,
+      coalesce((select json_agg(json_build_object('startsOn', u.starts_on::text, 'endsOn', u.ends_on::text) order by u.starts_on)
+        from ${evaluatorUnavailability} u where u.evaluator_id = s.evaluator_id), '[]') as unavailable
+    from ${evaluatorSettings} s
+    where s.evaluator_id = any(${sql.param([...evaluatorIds])}::uuid[])`);
+  const parsed = <T>(value: Json<T>): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
   return new Map(
-    settingsRows.map((s) => [
-      s.evaluatorId,
+    Array.from(rows, (s) => [
+      s.evaluator_id,
       {
-        evaluatorId: s.evaluatorId,
+        evaluatorId: s.evaluator_id,
         timezone: s.timezone,
-        bufferMinutes: s.bufferMinutes,
-        meetingLink: s.meetingLink,
-        updatedAt: s.updatedAt,
+        bufferMinutes: s.buffer_minutes,
+        meetingLink: s.meeting_link,
+        updatedAt: new Date(s.updated_at),
         schedule: {
           timezone: s.timezone,
-          bufferMinutes: s.bufferMinutes,
-          weekly: rangeRows.filter((r) => r.evaluatorId === s.evaluatorId).map((r) => ({ weekday: r.weekday, startMinute: minuteOfDay(r.startTime), endMinute: minuteOfDay(r.endTime) })),
-          unavailable: unavailableRows.filter((u) => u.evaluatorId === s.evaluatorId).map((u) => ({ startsOn: u.startsOn, endsOn: u.endsOn })),
+          bufferMinutes: s.buffer_minutes,
+          weekly: parsed(s.weekly).map((r) => ({ weekday: r.weekday, startMinute: minuteOfDay(r.start), endMinute: minuteOfDay(r.end) })),
+          unavailable: parsed(s.unavailable),
         },
-        slotMinutesByCourse: new Map(lengthRows.filter((l) => l.evaluatorId === s.evaluatorId).map((l) => [l.courseId, l.slotMinutes])),
+        slotMinutesByCourse: new Map(parsed(s.lengths).map((l) => [l.courseId, l.minutes])),
       },
     ]),
   );
