@@ -18,12 +18,16 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
-/** A fresh embedded PostgreSQL, migrated, and the app running on it as its own process. */
+/**
+ * A fresh embedded PostgreSQL, migrated, and the app running on it as its own process. The
+ * server records commit times (`track_commit_timestamp`), so a benchmark can measure from the
+ * instant a change committed: `pg_xact_commit_timestamp(xmin)` of the row it wrote.
+ */
 export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'learning-bench-'));
   chmodSync(dataDir, 0o755);
   let embedded: EmbeddedDatabase | undefined;
-  embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), settings: { fsync: 'off', synchronous_commit: 'off' } });
+  embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), settings: { fsync: 'off', synchronous_commit: 'off', track_commit_timestamp: 'on' } });
   await runMigrations(embedded.url);
   const database = connectDatabase(embedded.url, { max: 4 });
   // BENCH_PROFILE_DIR=dir writes a CPU profile of the app process there, to see where its time goes.
