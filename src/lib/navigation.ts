@@ -26,6 +26,7 @@ export const navItems: readonly NavItem[] = [
   { href: '/author', label: 'Courses', roles: authors },
   { href: '/cohorts', label: 'Cohorts', roles: cohortRunners },
   { href: '/evaluator', label: 'Evaluations', roles: evaluators },
+  { href: '/evaluator/certificates', label: 'Issue certificates', roles: evaluators, hiddenFor: staff },
   { href: '/scheduling/boards', label: 'Evaluation boards', roles: staff },
   { href: '/admin/users', label: 'Users', roles: systemManager },
   { href: '/admin/api-keys', label: 'API keys', roles: systemManager },

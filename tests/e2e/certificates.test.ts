@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http.ts';
 import { logIn, useBrowser } from './browser.ts';
+import { demoEvaluationCourse, finishCourse, openEvaluatorHours, signedIn as demoSignIn } from './demo.ts';
 
 async function signedIn(baseUrl: string, email: string): Promise<HttpClient> {
-  const client = new HttpClient(baseUrl);
-  const response = await client.post('/api/auth/login', { email, password: 'demo-password' });
-  expect(response.status).toBe(200);
-  return client;
+  return (await demoSignIn(baseUrl, email)).client;
 }
 
 /** A published two-lesson course that awards a certificate on completion (no evaluation), made through the API. */
@@ -109,6 +107,29 @@ describe('certificates in the browser', () => {
     await publicPage.locator('[data-testid="public-certificate"][data-status="revoked"]').waitFor();
     expect(await publicPage.getByTestId('revoked-reason').textContent()).toContain('Issued to the wrong person');
     await stranger.close();
+    await page.context().close();
+  });
+
+  it('an evaluator issues a certificate by hand to a learner who booked them', async () => {
+    const course = await demoEvaluationCourse(baseUrl);
+    await openEvaluatorHours(baseUrl);
+    const chloe = await finishCourse(baseUrl, 'chloe@demo.test', course);
+    const { body: board } = await chloe.client.get(`/api/courses/${course.courseId}/slots`);
+    expect((await chloe.client.post(`/api/courses/${course.courseId}/certificate-requests`, { startsAt: board.slots[0].startsAt })).status).toBe(201);
+
+    const page = await newPage();
+    await logIn(page, 'evaluator@demo.test');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Issue certificates' }).click();
+    await page.waitForURL('**/evaluator/certificates');
+    await page.locator('#issue-course').selectOption(course.courseId);
+    await page.getByTestId('issue-member').selectOption(chloe.id);
+    // Not evaluated yet, so not eligible: only an honorary certificate, with its reason.
+    await page.getByTestId('honorary').check();
+    await page.locator('#honorary-reason').fill('Assessed in the on-site drill');
+    await page.getByRole('button', { name: 'Issue certificate' }).click();
+    await expect(page.getByTestId('manual-issue-result').textContent()).resolves.toContain(course.courseTitle);
+    const { body: mine } = await chloe.client.get('/api/me/certificates');
+    expect(mine.certificates).toEqual([expect.objectContaining({ courseId: course.courseId, status: 'valid', honoraryReason: 'Assessed in the on-site drill' })]);
     await page.context().close();
   });
 });
