@@ -7,12 +7,15 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { resolveActor, sameOriginGuard } from './auth/middleware.ts';
+import { publicUrl } from './config.ts';
 import { AppError } from './errors.ts';
+import { withSharePreview } from './frontend.ts';
 import { createRouter, type AppDeps, type AppEnv } from './http.ts';
 import { mailRoutes } from './mail/routes.ts';
 import { enrollmentRoutes } from './modules/enrollment/routes.ts';
 import { certificateRoutes } from './modules/certificates/routes.ts';
 import { publicCertificateRoutes } from './modules/certificates/public.routes.ts';
+import { certificateSharePreview } from './modules/certificates/public.ts';
 import { cohortRoutes } from './modules/cohorts/routes.ts';
 import { courseRoutes } from './modules/courses/routes.ts';
 import { schedulingRoutes } from './modules/scheduling/routes.ts';
@@ -91,6 +94,11 @@ export function createApp(deps: AppDeps) {
       c.header('cache-control', 'public, max-age=31536000, immutable');
     });
     app.use('*', serveStatic({ root: normalize(root) }));
+    // A verification page shared as a link previews as the certificate.
+    app.get('/certificate/:publicId', async (c) => {
+      const preview = await certificateSharePreview(deps.db, { publicId: c.req.param('publicId'), baseUrl: publicUrl(deps.config), now: deps.now() });
+      return c.html(preview ? withSharePreview(await indexHtml, preview) : await indexHtml);
+    });
     // Single-page app: every other path is the app shell, which routes in the browser.
     app.get('*', async (c) => c.html(await indexHtml));
   }

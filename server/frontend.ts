@@ -33,3 +33,24 @@ export function ensureFrontendBuilt(root: string, log: Logger): void {
   if (result.status !== 0) throw new Error('The frontend build failed; see the output above.');
   writeFileSync(join(root, 'build', STAMP), new Date().toISOString());
 }
+
+/**
+ * The app shell with a page's link-preview tags (Open Graph, Twitter card) and title written into
+ * its head, escaped, for crawlers that do not run the app's script.
+ * @example withSharePreview(indexHtml, { title, description, url, image })
+ */
+export function withSharePreview(html: string, preview: { title: string; description: string; url: string; image: string }): string {
+  const escape = (value: string) => value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+  const tags = [
+    `<title>${escape(preview.title)}</title>`,
+    `<meta name="description" content="${escape(preview.description)}">`,
+    `<meta property="og:type" content="website">`,
+    `<meta property="og:title" content="${escape(preview.title)}">`,
+    `<meta property="og:description" content="${escape(preview.description)}">`,
+    `<meta property="og:url" content="${escape(preview.url)}">`,
+    `<meta property="og:image" content="${escape(preview.image)}">`,
+    `<meta name="twitter:card" content="summary_large_image">`,
+  ].join('');
+  const withoutTitle = html.replace(/<title>[\s\S]*?<\/title>/i, '');
+  return /<\/head>/i.test(withoutTitle) ? withoutTitle.replace(/<\/head>/i, `${tags}</head>`) : `${tags}${withoutTitle}`;
+}

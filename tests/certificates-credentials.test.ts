@@ -12,6 +12,8 @@ import { connectDatabase } from '../server/db/client.ts';
 import { createLogger } from '../server/logger.ts';
 import { buildOpenBadgeCredential, publicJwks, signCredential, type CredentialInput } from '../server/modules/certificates/credentials.ts';
 import { useTestApp } from './support/app.ts';
+import { certificationCourse, staffMember } from './support/certificates.ts';
+import { createUser } from './support/factories.ts';
 
 const testApp = useTestApp();
 
@@ -126,5 +128,26 @@ describe('verifiable credentials', () => {
     const token = await signCredential(testApp().db, credential);
     const { payload } = await jwtVerify(token, createLocalJWKSet((await fetchJwks()).body));
     expect(payload.exp).toBeUndefined();
+  });
+});
+
+describe('the verification page as a shared link', () => {
+  it('carries the certificate in its link-preview tags, escaped; an unknown id gets the plain app shell', async () => {
+    const t = testApp();
+    const course = await certificationCourse(t.db, { title: 'Fire safety <basics> & "drills"' });
+    const member = await createUser(t.db, { name: 'Zoë Brontë' });
+    const staff = await staffMember(t);
+    const issued = await staff.client.post('/api/certificates', { memberId: member.id, courseId: course.id, honoraryReason: 'Trained on site' });
+    expect(issued.status).toBe(201);
+
+    const page = await (await fetch(`${baseUrl}/certificate/${issued.body.publicId}`)).text();
+    expect(page).toContain('<meta property="og:title" content="Zoë Brontë: Fire safety &lt;basics&gt; &amp; &quot;drills&quot;">');
+    expect(page).toContain(`<meta property="og:image" content="${issued.body.pngUrl}">`);
+    expect(page).toContain(`<meta property="og:url" content="${issued.body.verifyUrl}">`);
+    expect(page).toMatch(/og:description" content="Certificate issued by [^"]+ on \d{4}-\d{2}-\d{2}\. Status: Valid\./);
+    expect(page).not.toContain('<title>app shell</title>');
+
+    const unknown = await (await fetch(`${baseUrl}/certificate/nothing-like-this-was-issued`)).text();
+    expect(unknown).toBe('<!doctype html><title>app shell</title>');
   });
 });

@@ -63,6 +63,32 @@ export async function verifyCertificate(db: Executor, input: { publicId: string 
   };
 }
 
+/** What a shared link to a verification page previews as (the page itself renders in the browser). */
+export interface SharePreview {
+  title: string;
+  description: string;
+  url: string;
+  image: string;
+}
+
+/**
+ * The link preview of `/certificate/{publicId}`: LinkedIn, chat apps and search engines read the
+ * page's meta tags without running its script, so the server writes them in. Null for unknown
+ * ids (the page then says so itself).
+ */
+export async function certificateSharePreview(db: Executor, input: { publicId: string } & ReadContext): Promise<SharePreview | null> {
+  const certificate = /^[A-Za-z0-9_-]{20,64}$/.test(input.publicId) ? await findByPublicId(db, input.publicId, input) : null;
+  if (!certificate) return null;
+  const issuerName = await readSetting(db, 'organisationName');
+  const state = certificate.status === 'valid' ? 'Valid' : certificate.status === 'expired' ? 'Expired' : certificate.status === 'revoked' ? 'Revoked' : 'Replaced by a newer certificate';
+  return {
+    title: `${certificate.memberName}: ${certificate.courseTitle}`,
+    description: `Certificate issued by ${issuerName} on ${certificate.issuedOn}${certificate.expiresOn ? `, valid until ${certificate.expiresOn}` : ''}. Status: ${state}. ID ${certificate.publicId}.`,
+    url: certificate.verifyUrl,
+    image: certificate.pngUrl,
+  };
+}
+
 /** The certificate's PDF (the same document its member was mailed) and a download name. */
 export async function certificatePdf(db: Executor, input: { publicId: string } & ReadContext): Promise<{ pdf: Buffer; fileName: string }> {
   const certificate = await requirePublicCertificate(db, input.publicId, input);
