@@ -50,6 +50,8 @@ describe('scheduling: booking a certificate request', () => {
     setClock(t().clock, '2027-02-04T12:00:00Z');
     const stranger = await sessionFor(t(), await createUser(t().db));
     expect((await book(stranger, course.id, nine)).body.error.code).toBe('not_enrolled');
+    const unknown = await book(stranger, '00000000-0000-4000-8000-000000000000', nine);
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'not_found']);
 
     const learner = await enrolledLearner(t(), course);
     const noQuiz = await book(learner.client, course.id, nine);

@@ -2,14 +2,9 @@ import { Temporal } from 'temporal-polyfill';
 import { authorize, requireUser, type Actor } from '../../auth/permissions.ts';
 import type { Executor } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
-import { loadCourseItems } from '../courses/access.ts';
-import type { CourseDto } from '../courses/dto.ts';
-import { loadCourse } from '../courses/queries.ts';
-import { passedQuizzes, requireActiveEnrollment, type EnrollmentRecord } from '../enrollment/queries.ts';
-import { readSettings } from '../system/settings.ts';
-import { loadUsers } from '../users/queries.ts';
+import { settingsSchema } from '../system/settings.ts';
 import type { SlotDto, SlotsDto } from './dto.ts';
-import { learnerCohortLinks, loadBookings, loadPlans, mappedEvaluatorIds, pendingLoad, type EvaluatorPlan } from './queries.ts';
+import { loadBookingFacts, loadBookings, loadPlans, pendingLoad, type BookingFacts, type EvaluatorPlan } from './queries.ts';
 import { isBlocked, scheduleSlots, unavailableSpans, type Span } from './slots.ts';
 
 const HOUR_MS = 3_600_000;
@@ -19,9 +14,14 @@ export const LOAD_WINDOW_MS = 28 * DAY_MS;
 
 /** Everything that decides which slots a learner is offered for a course. */
 export interface LearnerContext {
-  course: CourseDto;
+  course: NonNullable<BookingFacts['course']>;
   learner: { id: string; name: string; email: string; timezone: string };
-  enrollment: EnrollmentRecord;
+  /** The learner's active enrollment in the course. */
+  enrollment: NonNullable<BookingFacts['enrollment']>;
+  /** Required quizzes the learner has not passed in the current cycle. */
+  missingQuizIds: string[];
+  /** The learner's pending request for the course, if any. */
+  pendingRequestId: string | null;
   /** The cohort the request belongs to: the one whose evaluator serves it, else the learner's first cohort taking the course. */
   cohortIdFor: (evaluatorId: string) => string | null;
   /** Active batch evaluators who have saved their availability, in id order. */
@@ -43,24 +43,18 @@ export interface Offer extends Span {
 /**
  * Loads what decides a learner's slots: the course (it must take evaluations), their active
  * enrollment, their cohorts with this course (a cohort's evaluator wins over the course's
- * mapping; its evaluation end date cuts the horizon), the evaluators' plans and the settings.
+ * mapping; its evaluation end date cuts the horizon), the evaluators' plans and the settings:
+ * two statements (`loadBookingFacts`, `loadPlans`).
  */
 export async function loadLearnerContext(db: Executor, input: { userId: string; courseId: string; now: Date }): Promise<LearnerContext> {
-  const course = await loadCourse(db, input.courseId);
+  const facts = await loadBookingFacts(db, input);
+  const { course, enrollment, learner, links } = facts;
+  if (!course || !learner) throw new AppError('not_found', 'No such course.');
   if (!course.evaluationRequired) throw new AppError('evaluation_not_offered', 'This course has no live evaluation to book.');
-  const enrollment = await requireActiveEnrollment(db, { userId: input.userId, courseId: input.courseId });
-  const links = await learnerCohortLinks(db, input);
-  const settings = await readSettings(db);
-  const cohortEvaluators = [...new Set(links.flatMap((l) => (l.evaluatorId ? [l.evaluatorId] : [])))];
-  const candidateIds = cohortEvaluators.length ? cohortEvaluators : await mappedEvaluatorIds(db, input.courseId);
-  const people = await loadUsers(db, [...new Set([input.userId, ...candidateIds])]);
-  const learner = people.find((p) => p.id === input.userId)!;
-  // Active batch evaluators only, and never the learner themself (an evaluator taking the course).
-  const activeIds = people
-    .filter((p) => candidateIds.includes(p.id) && p.id !== input.userId && p.isActive && p.roles.includes('batch_evaluator'))
-    .map((p) => p.id)
-    .sort();
-  const plans = await loadPlans(db, activeIds);
+  if (!enrollment) throw new AppError('not_enrolled', 'Enrol in this course first.');
+  const minimumNoticeHours = settingsSchema.shape.minimumNoticeHours.parse(facts.settings.minimumNoticeHours);
+  const bookingHorizonDays = settingsSchema.shape.bookingHorizonDays.parse(facts.settings.bookingHorizonDays);
+  const plans = await loadPlans(db, facts.evaluatorIds);
 
   const now = input.now.getTime();
   const ends = links.map((l) => (l.evaluationEndsOn ? Temporal.PlainDate.from(l.evaluationEndsOn).add({ days: 1 }).toZonedDateTime(l.timezone).epochMilliseconds : Infinity));
@@ -72,12 +66,14 @@ export async function loadLearnerContext(db: Executor, input: { userId: string; 
     course,
     learner: { id: learner.id, name: learner.name, email: learner.email, timezone: learner.timezone ?? 'UTC' },
     enrollment,
+    missingQuizIds: facts.missingQuizIds,
+    pendingRequestId: facts.pendingRequestId,
     cohortIdFor: (evaluatorId) => links.find((l) => l.evaluatorId === evaluatorId)?.cohortId ?? fallbackCohort,
-    plans: activeIds.flatMap((id) => (plans.has(id) ? [plans.get(id)!] : [])),
+    plans: facts.evaluatorIds.flatMap((id) => (plans.has(id) ? [plans.get(id)!] : [])),
     now,
-    noticeHours: settings.minimumNoticeHours,
-    earliest: now + settings.minimumNoticeHours * HOUR_MS,
-    latest: Math.min(now + settings.bookingHorizonDays * DAY_MS, evaluationEnd),
+    noticeHours: minimumNoticeHours,
+    earliest: now + minimumNoticeHours * HOUR_MS,
+    latest: Math.min(now + bookingHorizonDays * DAY_MS, evaluationEnd),
     evaluationEndsOn,
   };
 }
@@ -146,14 +142,12 @@ export async function nearestFreeSlot(db: Executor, context: LearnerContext, sta
  * Refuses a learner who may not be evaluated yet: every required quiz passed, and the course
  * complete (progress 100; evaluation courses require their content completed).
  */
-export async function assertEligible(db: Executor, context: LearnerContext): Promise<void> {
-  const items = await loadCourseItems(db, context.course.id);
-  const passed = await passedQuizzes(db, context.enrollment.id, items.requiredQuizIds);
-  const missingQuizIds = items.requiredQuizIds.filter((id) => !passed.has(id));
+export function assertEligible(context: LearnerContext): void {
+  const missingQuizIds = context.missingQuizIds;
   if (missingQuizIds.length) {
     throw new AppError('not_eligible', `Pass the course's required ${missingQuizIds.length === 1 ? 'quiz' : `${missingQuizIds.length} quizzes`} before booking an evaluation.`, { missingQuizIds });
   }
-  const progress = Number(context.enrollment.progress);
+  const progress = context.enrollment.progress;
   if (progress < 100) throw new AppError('not_eligible', `Complete the course before booking an evaluation: you are at ${progress}%.`, { progress });
 }
 

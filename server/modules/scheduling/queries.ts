@@ -1,29 +1,18 @@
 import { and, asc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { cohortCourses, cohortMembers, cohorts } from '../cohorts/schema.ts';
+import { cohortCourses } from '../cohorts/schema.ts';
 import { formatMinute, minuteOfDay, type EvaluatorSchedule, type Span } from './slots.ts';
 import { availabilityRanges, certificateRequests, courseEvaluators, evaluatorSettings, evaluatorSlotLengths, evaluatorUnavailability } from './schema.ts';
 
 // Cohort links are read here, read-only, as enrollment's `cohortIds` reads them: the cohorts
 // module offers no lookup by learner-and-course or by evaluator, and these reads sit on the
-// booking path, where one query beats loading whole cohort records.
+// booking path, where one query beats loading whole cohort records (see `loadBookingFacts`).
 
 export interface CohortLink {
   cohortId: string;
   evaluatorId: string | null;
   evaluationEndsOn: string | null;
   timezone: string;
-}
-
-/** The learner's cohorts that take this course, with the evaluator each names and its evaluation end date. */
-export async function learnerCohortLinks(db: Executor, input: { userId: string; courseId: string }): Promise<CohortLink[]> {
-  return db
-    .select({ cohortId: cohortCourses.cohortId, evaluatorId: cohortCourses.evaluatorId, evaluationEndsOn: cohorts.evaluationEndsOn, timezone: cohorts.timezone })
-    .from(cohortMembers)
-    .innerJoin(cohortCourses, eq(cohortCourses.cohortId, cohortMembers.cohortId))
-    .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
-    .where(and(eq(cohortMembers.userId, input.userId), eq(cohortCourses.courseId, input.courseId)))
-    .orderBy(asc(cohortCourses.cohortId));
 }
 
 /** Evaluators mapped to the course by moderators. */
@@ -157,11 +146,82 @@ export async function pendingLoad(db: Executor, input: { evaluatorIds: readonly 
   return load;
 }
 
-/** The member's pending request for the course, if any (at most one: a partial unique index). */
-export async function pendingRequestId(db: Executor, input: { memberId: string; courseId: string }): Promise<string | null> {
-  const [row] = await db
-    .select({ id: certificateRequests.id })
-    .from(certificateRequests)
-    .where(and(eq(certificateRequests.memberId, input.memberId), eq(certificateRequests.courseId, input.courseId), eq(certificateRequests.status, 'pending')));
-  return row?.id ?? null;
+/** Everything but the evaluators' plans that decides a learner's slots and whether they may book. */
+export interface BookingFacts {
+  course: { id: string; title: string; evaluationRequired: boolean; evaluationSlotMinutes: number } | null;
+  /** The learner's active enrollment in the course. */
+  enrollment: { id: string; progress: number } | null;
+  learner: { id: string; name: string; email: string; timezone: string | null } | null;
+  links: CohortLink[];
+  /** Active batch evaluators serving the learner (their cohorts' evaluators, else the course's), never the learner, in id order. */
+  evaluatorIds: string[];
+  settings: { minimumNoticeHours: unknown; bookingHorizonDays: unknown };
+  /** Required quizzes not passed in the enrollment's current cycle. */
+  missingQuizIds: string[];
+  /** The learner's pending request for the course, if any. */
+  pendingRequestId: string | null;
+}
+
+/**
+ * The booking path's facts in one statement: every slot board, booking and refusal asks for
+ * them, and under a cohort's booking storm statements are what the database runs out of first.
+ * A read model over the course, the learner, their enrollment and quiz passes, their cohorts,
+ * the course's evaluators and two settings, read-only (as the statistics module reads), instead
+ * of nine service calls. A cohort's named evaluator wins over the course's mapping.
+ */
+export async function loadBookingFacts(db: Executor, input: { userId: string; courseId: string }): Promise<BookingFacts> {
+  const { userId, courseId } = input;
+  const [row] = await db.execute<{
+    course: BookingFacts['course'] | string;
+    enrollment: { id: string; progress: number | string } | string | null;
+    learner: BookingFacts['learner'] | string;
+    links: CohortLink[] | string;
+    evaluator_ids: string[] | string;
+    minimum_notice_hours: unknown;
+    booking_horizon_days: unknown;
+    missing_quiz_ids: string[] | string;
+    pending_request_id: string | null;
+  }>(sql`
+    with links as (
+      select cc.cohort_id, cc.evaluator_id, co.evaluation_ends_on::text as evaluation_ends_on, co.timezone
+      from cohort_members cm
+        join cohort_courses cc on cc.cohort_id = cm.cohort_id
+        join cohorts co on co.id = cm.cohort_id
+      where cm.user_id = ${userId} and cc.course_id = ${courseId}
+    ), named as (
+      select distinct evaluator_id from links where evaluator_id is not null
+    ), candidates as (
+      select evaluator_id as id from named
+      union select ce.evaluator_id from course_evaluators ce where ce.course_id = ${courseId} and not exists (select 1 from named)
+    ), e as (
+      select id, progress, cycle_started_at from enrollments where user_id = ${userId} and course_id = ${courseId} and status = 'active'
+    )
+    select
+      (select json_build_object('id', c.id, 'title', c.title, 'evaluationRequired', c.evaluation_required, 'evaluationSlotMinutes', c.evaluation_slot_minutes)
+        from courses c where c.id = ${courseId}) as course,
+      (select json_build_object('id', e.id, 'progress', e.progress) from e) as enrollment,
+      (select json_build_object('id', u.id, 'name', u.name, 'email', u.email, 'timezone', u.timezone) from users u where u.id = ${userId}) as learner,
+      coalesce((select json_agg(json_build_object('cohortId', l.cohort_id, 'evaluatorId', l.evaluator_id, 'evaluationEndsOn', l.evaluation_ends_on, 'timezone', l.timezone) order by l.cohort_id)
+        from links l), '[]') as links,
+      coalesce((select json_agg(x.id order by x.id) from candidates x join users u on u.id = x.id
+        where u.id <> ${userId} and u.is_active and exists (select 1 from user_roles r where r.user_id = u.id and r.role = 'batch_evaluator')), '[]') as evaluator_ids,
+      (select value from settings where key = 'minimumNoticeHours') as minimum_notice_hours,
+      (select value from settings where key = 'bookingHorizonDays') as booking_horizon_days,
+      coalesce((select json_agg(q.id order by q.id) from quizzes q
+        where q.course_id = ${courseId} and q.is_required and not exists (
+          select 1 from quiz_submissions qs join e on e.id = qs.enrollment_id
+          where qs.quiz_id = q.id and qs.passed and qs.started_at >= coalesce(e.cycle_started_at, '-infinity'))), '[]') as missing_quiz_ids,
+      (select r.id from ${certificateRequests} r where r.member_id = ${userId} and r.course_id = ${courseId} and r.status = 'pending') as pending_request_id`);
+  const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+  const enrollment = json(row.enrollment);
+  return {
+    course: json(row.course),
+    enrollment: enrollment ? { id: enrollment.id, progress: Number(enrollment.progress) } : null,
+    learner: json(row.learner),
+    links: json(row.links),
+    evaluatorIds: json(row.evaluator_ids),
+    settings: { minimumNoticeHours: row.minimum_notice_hours ?? undefined, bookingHorizonDays: row.booking_horizon_days ?? undefined },
+    missingQuizIds: json(row.missing_quiz_ids),
+    pendingRequestId: row.pending_request_id,
+  };
 }

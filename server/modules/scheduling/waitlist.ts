@@ -9,7 +9,6 @@ import { outcome, type Outcome } from '../../realtime/relay.ts';
 import { loadCourseAccess } from '../courses/access.ts';
 import type { MyWaitlistDto, WaitlistDto, WaitlistEntryDto } from './dto.ts';
 import { assertEligible, freeSlots, loadLearnerContext } from './offers.ts';
-import { pendingRequestId } from './queries.ts';
 import { evaluationWaitlist } from './schema.ts';
 
 /**
@@ -75,9 +74,8 @@ export async function joinWaitlist(db: Database, input: { actor: Actor; courseId
   const actor = requireUser(input.actor);
   authorize(actor, 'certificateRequests.book', { userId: actor.userId });
   const context = await loadLearnerContext(db, { userId: actor.userId, courseId: input.courseId, now: input.now });
-  await assertEligible(db, context);
-  const pending = await pendingRequestId(db, { memberId: actor.userId, courseId: input.courseId });
-  if (pending) throw new AppError('request_exists', 'You already have a pending evaluation for this course.', { requestId: pending });
+  assertEligible(context);
+  if (context.pendingRequestId) throw new AppError('request_exists', 'You already have a pending evaluation for this course.', { requestId: context.pendingRequestId });
   const slots = await freeSlots(db, context, { from: context.now, to: context.latest });
   if (slots.length) throw new AppError('slots_available', 'Slots are free for this course: book one instead of waiting.', { nearestSlot: slots[0] });
   await db.insert(evaluationWaitlist).values({ courseId: input.courseId, memberId: actor.userId, joinedAt: input.now }).onConflictDoNothing();
