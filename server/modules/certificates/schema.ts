@@ -73,6 +73,8 @@ export const certificates = pgTable(
     index('certificates_course_idx').on(t.courseId, t.issuedOn),
     index('certificates_cohort_idx').on(t.cohortId),
     index('certificates_issued_on_idx').on(t.issuedOn),
+    // Certificates issued per week (statistics) count a week at a time from this index.
+    index('certificates_issued_at_idx').on(t.issuedAt),
     index('certificates_batch_idx').on(t.batchId),
     index('certificates_undelivered_idx').on(t.issuedAt).where(sql`${t.deliveredAt} is null`),
     check('certificates_public_id_long', sql`length(${t.publicId}) >= 26`),
