@@ -81,11 +81,16 @@ describe('scheduling: the waitlist', () => {
   });
 
   it('tells the waitlisted learners in order when a slot frees, once per opening however often the job runs', async () => {
-    const { course, holder, held } = await fullyBooked();
+    const { course, holder, held, moderator } = await fullyBooked();
     const ana = await enrolledLearner(t(), course);
     const ben = await enrolledLearner(t(), course);
+    const cy = await enrolledLearner(t(), course);
     await ana.client.post(`/api/courses/${course.id}/waitlist`);
     await ben.client.post(`/api/courses/${course.id}/waitlist`);
+    await cy.client.post(`/api/courses/${course.id}/waitlist`);
+    // Cy's access to the course is removed while waiting: Cy is no longer told.
+    const cyEnrollment = (await cy.client.get(`/api/learn/courses/${course.id}`)).body.enrollment.id;
+    expect((await moderator.client.delete(`/api/enrollments/${cyEnrollment}`)).status).toBe(200);
     expect(await openingJobs(course.id)).toEqual([]);
 
     expect((await holder.client.post(`/api/certificate-requests/${held.id}/cancel`, {})).status).toBe(200);

@@ -34,6 +34,8 @@ export async function notifyWaitlist(deps: { db: Database; mailer: Mailer; relay
   const marked = await db.execute<{ id: string }>(sql`
     update ${evaluationWaitlist} set notified_opening_id = ${opening.openingId}, notified_at = ${deps.now.toISOString()}::timestamptz
     where course_id = any(${courses}::uuid[]) and notified_opening_id is distinct from ${opening.openingId}::uuid
+      -- Only learners who still take the course: one whose access was removed could not book.
+      and exists (select 1 from enrollments e where e.user_id = ${evaluationWaitlist}.member_id and e.course_id = ${evaluationWaitlist}.course_id and e.status = 'active')
     returning id`);
   const newlyTold = new Set(Array.from(marked, (row) => row.id));
   const entries = await selectWaitlist(db, { courseIds: opening.courseIds, where: sql`w.notified_opening_id = ${opening.openingId}::uuid` });
