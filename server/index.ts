@@ -74,7 +74,7 @@ export async function startServer(options: { config?: Config; seed?: boolean; bu
   const relay = createSocketRelay(realtime.io, (error) => log.error('relay failed to emit', { error }));
   const mailer = createMailer({ db, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, onRecorded: (message) => relay.publish([domainEvent('mail.recorded', message)]) });
   const now = () => new Date();
-  const jobs = await startJobQueue({ url: databaseUrl, role: config.SERVER_ROLE, log, context: { db, mailer, relay, log, now } });
+  const jobs = await startJobQueue({ url: databaseUrl, role: config.SERVER_ROLE, log, context: { db, mailer, relay, log, now, baseUrl: () => publicUrl(config) } });
 
   if (options.seed) {
     const seeded = await seedDemoData(db);
@@ -94,12 +94,9 @@ export async function startServer(options: { config?: Config; seed?: boolean; bu
   }
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
   // Links in mails, certificates, QR codes and credentials name the address this process really
-  // answers at: with PORT=0 (a free port) that is only known now. Routes read the config on each
-  // request; jobs read the environment.
-  if (!config.PUBLIC_URL) {
-    config.PUBLIC_URL = url;
-    process.env.PUBLIC_URL = url;
-  }
+  // answers at: with PORT=0 (a free port) that is only known now. Routes and jobs read the
+  // config each time (`publicUrl(config)`).
+  config.PUBLIC_URL ??= url;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

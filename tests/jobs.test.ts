@@ -62,7 +62,7 @@ describe('stopping the job queue', () => {
       },
     });
     const log = createLogger('silent');
-    const queue = await startJobQueue({ url: t().database.url, role: 'worker', log, definitions: [slowJob], context: { db: t().db, mailer: t().mailer, relay: t().relay, log, now: () => new Date() } });
+    const queue = await startJobQueue({ url: t().database.url, role: 'worker', log, definitions: [slowJob], context: { db: t().db, mailer: t().mailer, relay: t().relay, log, now: () => new Date(), baseUrl: () => 'http://localhost:3000' } });
     await queue.send('sessions.cleanup', { n: 1 } as never);
     await running;
     await queue.stop({ timeoutMs: 10_000 });

@@ -21,7 +21,7 @@ describe('scheduling: evaluation outcomes', () => {
 
   const at = (time: string) => `2027-02-08T${time}:00.000Z`;
   const log = createLogger('silent');
-  const jobContext = (): JobContext => ({ db: t().db, mailer: t().mailer, relay: t().relay, log, now: t().clock.now, jobId: 'test' });
+  const jobContext = (): JobContext => ({ db: t().db, mailer: t().mailer, relay: t().relay, log, now: t().clock.now, baseUrl: () => 'http://localhost:3000', jobId: 'test' });
 
   async function passQuiz(client: HttpClient, quiz: Quiz) {
     const { body: attempt } = await client.post(`/api/learn/quizzes/${quiz.id}/attempts`);

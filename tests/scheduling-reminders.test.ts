@@ -13,7 +13,7 @@ describe('scheduling: the 24-hour reminder and the stale-request sweep', () => {
   afterEach(() => t().clock.reset());
 
   const log = createLogger('silent');
-  const context = (): JobContext => ({ db: t().db, mailer: t().mailer, relay: t().relay, log, now: t().clock.now, jobId: 'test' });
+  const context = (): JobContext => ({ db: t().db, mailer: t().mailer, relay: t().relay, log, now: t().clock.now, baseUrl: () => 'http://localhost:3000', jobId: 'test' });
   const mails = async (keyPattern: string) =>
     Array.from(await t().database.sql<{ to: string; subject: string; dedupe_key: string; text: string }[]>`
       select "to", subject, dedupe_key, text from mail_messages where dedupe_key like ${keyPattern} order by dedupe_key`);

@@ -14,7 +14,7 @@ describe('scheduling: the waitlist', () => {
 
   const only = '2027-02-08T09:00:00.000Z';
   const log = createLogger('silent');
-  const jobContext = (): JobContext => ({ db: t().db, mailer: t().mailer, relay: t().relay, log, now: t().clock.now, jobId: 'test' });
+  const jobContext = (): JobContext => ({ db: t().db, mailer: t().mailer, relay: t().relay, log, now: t().clock.now, baseUrl: () => 'http://localhost:3000', jobId: 'test' });
   const openingJobs = async (courseId: string) =>
     Array.from(await t().database.sql<{ data: { openingId: string; courseIds: string[]; reason: string } }[]>`
       select data from pgboss.job where name = 'scheduling.waitlist-opening' and data->'courseIds' ? ${courseId} order by created_on`);

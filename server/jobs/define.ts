@@ -11,6 +11,8 @@ export interface JobContext {
   relay: Relay;
   log: Logger;
   now: () => Date;
+  /** Where people reach the app (PUBLIC_URL, or the address this node listens on), for links in messages. */
+  baseUrl: () => string;
   /** pg-boss's id for this run, e.g. to name a dedupe key. */
   jobId: string;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../server/app.ts';
-import { loadConfig, type Config } from '../../server/config.ts';
+import { loadConfig, publicUrl, type Config } from '../../server/config.ts';
 import type { DatabaseHandle } from '../../server/db/client.ts';
 import { startJobQueue, type JobQueue } from '../../server/jobs/queue.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -49,7 +49,7 @@ export function useTestApp(options: { smtpUrl?: string | (() => string); workJob
     const relay = createRecordingRelay();
     const clock = new TestClock();
     const mailer = createMailer({ db: handle.db, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
-    const jobs = await startJobQueue({ url: handle.url, role: options.workJobs ? 'all' : 'web', log, context: { db: handle.db, mailer, relay, log, now: clock.now } });
+    const jobs = await startJobQueue({ url: handle.url, role: options.workJobs ? 'all' : 'web', log, context: { db: handle.db, mailer, relay, log, now: clock.now, baseUrl: () => publicUrl(config) } });
     const app = createApp({ config, db: handle.db, mailer, relay, jobs, log, now: clock.now, realtimeStatus: () => ({ ok: true, clients: 0 }) });
     context = { app, database: handle, db: handle.db, relay, mailer, jobs, clock, config, client: () => new HttpClient(app) };
   });

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { loadConfig, publicUrl } from '../../config.ts';
 import type { JobContext } from '../../jobs/define.ts';
 import { defineJob } from '../../jobs/define.ts';
 import { issueBatchChunk } from './bulk.ts';
@@ -8,11 +7,9 @@ import { deliverCertificates } from './delivery.ts';
 import { issueAfterEvaluation } from './issuance.ts';
 import type { ReadContext } from './queries.ts';
 
-let baseUrl: string | undefined;
-/** Where people reach the app (links in mails and events): the same PUBLIC_URL the HTTP side reads. */
+/** Where people reach the app (links in mails and events), as the HTTP side sees it, and the time. */
 function jobReadContext(context: JobContext): ReadContext {
-  baseUrl ??= publicUrl(loadConfig());
-  return { baseUrl, now: context.now() };
+  return { baseUrl: context.baseUrl(), now: context.now() };
 }
 
 /** Renders and mails what was issued; retried with backoff (an SMTP outage), never twice per certificate. */

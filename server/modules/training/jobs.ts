@@ -15,7 +15,7 @@ export const trainingSweepJob = defineJob({
   schema: z.object({}),
   cron: { expression: '0 1 * * *', tz: (db) => readSetting(db, 'organisationTimezone') },
   expireInSeconds: 30 * 60,
-  handler: async (_payload, { db, mailer, relay, log, now }) => {
-    await runTrainingSweep({ db, mailer, relay, log, now: now() });
+  handler: async (_payload, { db, mailer, relay, log, now, baseUrl }) => {
+    await runTrainingSweep({ db, mailer, relay, log, now: now(), baseUrl: baseUrl() });
   },
 });
